@@ -1,0 +1,34 @@
+// Public entry of @lifeline/core. Importing it touches no browser global.
+
+export { backoffDelay, type Jitter } from './backoff';
+export { decodeEnvelope, type Envelope, encodeEnvelope } from './envelope';
+export { LifelineError, type LifelineErrorCode, type RemoteError } from './errors';
+export { type LogRecord, redact } from './log';
+export type { Status } from './machine';
+export type {
+  Codec,
+  HeartbeatOptions,
+  OverflowMode,
+  QueueOptions,
+  ReconnectOptions,
+  SocketOptions,
+  WebSocketConstructor,
+} from './options';
+export { type CloseInfo, defaultShouldReconnect } from './policy';
+export type { DropReason, SendData } from './queue';
+export type { RequestOptions } from './requests';
+export { createSocket, Socket } from './socket';
+export type {
+  CloseEvent,
+  DropEvent,
+  ErrorEvent,
+  GiveupEvent,
+  MessageHandler,
+  MessageMap,
+  OpenEvent,
+  ReconnectingEvent,
+  RequestMap,
+  SocketEventMap,
+  WakeEvent,
+} from './types';
+export type { UrlInput } from './url';

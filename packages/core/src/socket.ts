@@ -1,0 +1,694 @@
+// The public Socket: the native WebSocket surface plus reconnection, queueing, heartbeat,
+// wake detection and JSON envelopes. It composes the parts; each part owns one concern.
+import { backoffDelay } from './backoff';
+import { DomEvents } from './dom-events';
+import { reportListenerError, SafeEmitter, safeCall } from './emitter';
+import { decodeEnvelope, type Envelope, encodeEnvelope } from './envelope';
+import { fail, LifelineError } from './errors';
+import { Heartbeat } from './heartbeat';
+import { createLogger } from './log';
+import { Machine, type Status } from './machine';
+import { isOnline, watchNetwork } from './network';
+import { type Codec, type ResolvedOptions, resolveOptions, type SocketOptions } from './options';
+import { type CloseInfo, defaultShouldReconnect } from './policy';
+import { byteLength, Outbox, type QueuedMessage, type SendData } from './queue';
+import { type RequestOptions, Requests } from './requests';
+import type {
+  CloseEvent,
+  MessageHandler,
+  MessageMap,
+  RequestMap,
+  SocketEventMap,
+  Untyped,
+} from './types';
+import { resolveUrl, type UrlInput } from './url';
+import { watchWake } from './wake';
+
+type Timer = ReturnType<typeof setTimeout>;
+const WS_OPEN = 1;
+const jsonCodec: Codec = { encode: encodeEnvelope, decode: decodeEnvelope };
+
+/** Close codes a client may send: 1000 or 3000–4999 (RFC 6455 §7.4). */
+function checkClose(code: number, reason: string): void {
+  if (code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999))
+    throw fail('ERR_INVALID_CLOSE_CODE', `Invalid close code ${code}: use 1000 or 3000–4999.`);
+  if (byteLength(reason) > 123)
+    throw fail(
+      'ERR_INVALID_CLOSE_CODE',
+      'Invalid close reason: it must be at most 123 UTF-8 bytes.',
+    );
+}
+
+/**
+ * A WebSocket that does not drop the ball: a drop-in for the native `WebSocket` that
+ * reconnects with backoff, queues what is sent while down, detects dead connections and
+ * speaks typed JSON envelopes with request/reply.
+ *
+ * @typeParam In - incoming message `type` → `data`
+ * @typeParam Out - outgoing message `type` → `data`
+ * @typeParam Req - request `type` → `{ data, reply }`
+ *
+ * @example
+ * ```ts
+ * const socket = new Socket('wss://api.example.com/ws', { heartbeat: true });
+ * socket.on('status', (status) => console.log(status));
+ * socket.onMessage('chat', (data) => render(data));
+ * socket.sendJson('chat', { text: 'hi' }); // queued until open
+ * const sum = await socket.request('sum', { a: 1, b: 2 });
+ * ```
+ */
+export class Socket<
+  In extends MessageMap = Untyped,
+  Out extends MessageMap = Untyped,
+  Req extends RequestMap = Untyped,
+> extends SafeEmitter<SocketEventMap> {
+  /** The connection is being established (also while waiting to reconnect). */
+  static readonly CONNECTING = 0;
+  /** The connection is open. */
+  static readonly OPEN = 1;
+  /** The connection is closing. */
+  static readonly CLOSING = 2;
+  /** Closed, or never opened. */
+  static readonly CLOSED = 3;
+
+  /** Native-style handler for `open`. */
+  onopen: ((event: import('./types').OpenEvent) => void) | null = null;
+  /** Native-style handler for `message` (raw data, before envelope decoding). */
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  /** Native-style handler for `error`: receives an event whose `error` is the Error. */
+  onerror: ((event: import('./types').ErrorEvent) => void) | null = null;
+  /** Native-style handler for `close`. */
+  onclose: ((event: CloseEvent) => void) | null = null;
+  /** Round trip of the last heartbeat ping → `{"type":"pong"}`, in ms. */
+  latency: number | undefined = undefined;
+
+  private _o: ResolvedOptions;
+  private _input: UrlInput;
+  private _url = '';
+  private _ws: WebSocket | undefined;
+  private _m: Machine;
+  private _retries = 0;
+  private _connection = 0;
+  private _opens = 0;
+  private _openedAt = 0;
+  private _retryTimer: Timer | undefined;
+  private _connectTimer: Timer | undefined;
+  private _queue: Outbox | undefined;
+  private _hb: Heartbeat | undefined;
+  private _stopNetwork: (() => void) | undefined;
+  private _stopWake: (() => void) | undefined;
+  private _codec: Codec;
+  private _handlers = new Map<string, Set<(...args: never[]) => void>>();
+  private _requests = new Requests();
+  private _dom = new DomEvents(this as never);
+  private _log: ReturnType<typeof createLogger>;
+  private _binaryType: BinaryType;
+  private _disposed = false;
+
+  /**
+   * @param url - `ws(s)://`, `http(s)://` or relative URL, or a function called before every
+   *   attempt (may be async) that returns one.
+   * @throws LifelineError `ERR_INVALID_URL` / `ERR_INVALID_OPTION` / `ERR_NO_WEBSOCKET`
+   */
+  constructor(url: UrlInput, options?: SocketOptions) {
+    super();
+    const o = resolveOptions(options);
+    this._o = o;
+    if (typeof url === 'function') this._input = url;
+    else this._input = this._url = resolveUrl(url);
+    this._codec = o.codec ?? jsonCodec;
+    this._binaryType = o.binaryType;
+    this._log = createLogger(o.debug);
+    this._m = new Machine('idle', (status, previous) => {
+      this._log({ event: 'status', status, previous });
+      this.emit('status', status, previous);
+    });
+    if (o.queue)
+      this._queue = new Outbox(o.queue, (message, reason) =>
+        this.emit('drop', { data: message.data, reason }),
+      );
+    if (o.heartbeat)
+      this._hb = new Heartbeat(
+        o.heartbeat,
+        (ping) => this._transmit(ping),
+        () => this._fail(4000, 'heartbeat timeout'),
+      );
+    if (o.autoConnect) this.connect();
+  }
+
+  // ── Native surface ───────────────────────────────────────────────────────────────
+
+  /** Native constant: 0. */
+  get CONNECTING(): 0 {
+    return 0;
+  }
+  /** Native constant: 1. */
+  get OPEN(): 1 {
+    return 1;
+  }
+  /** Native constant: 2. */
+  get CLOSING(): 2 {
+    return 2;
+  }
+  /** Native constant: 3. */
+  get CLOSED(): 3 {
+    return 3;
+  }
+
+  /** Lifecycle status; changes are emitted as `status`. */
+  get status(): Status {
+    return this._m.status;
+  }
+
+  /** Native-compatible state: a socket waiting to reconnect is `CONNECTING`. */
+  get readyState(): number {
+    const s = this._m.status;
+    return s === 'open'
+      ? 1
+      : s === 'closing'
+        ? 2
+        : s === 'connecting' || s === 'reconnecting'
+          ? 0
+          : 3;
+  }
+
+  /** The URL of the current or last attempt (tokens from a provider included; never logged). */
+  get url(): string {
+    return this._url;
+  }
+
+  /** Subprotocol the server selected, or `''`. */
+  get protocol(): string {
+    return this._ws?.protocol ?? '';
+  }
+
+  /** Extensions the server selected, or `''`. */
+  get extensions(): string {
+    return this._ws?.extensions ?? '';
+  }
+
+  /** How binary messages are exposed: `'blob'` or `'arraybuffer'`. */
+  get binaryType(): BinaryType {
+    return this._binaryType;
+  }
+  set binaryType(value: BinaryType) {
+    this._binaryType = value;
+    if (this._ws) this._ws.binaryType = value;
+  }
+
+  /** Bytes not yet on the wire: the native buffer plus everything queued. */
+  get bufferedAmount(): number {
+    return (this._ws?.bufferedAmount ?? 0) + (this._queue?.bytes ?? 0);
+  }
+
+  /** Messages waiting in the queue. */
+  get queued(): number {
+    return this._queue?.size ?? 0;
+  }
+
+  /**
+   * Sends now when open, else queues (flushed in order on the next open).
+   * @returns `'sent'`, `'queued'` or `'dropped'` (queue overflow, also emitted as `drop`)
+   * @throws LifelineError `ERR_NOT_OPEN` (not open and `queue: false`), `ERR_QUEUE_FULL`
+   *   (overflow `'error'`), `ERR_CLOSED` (disposed)
+   */
+  send(data: SendData): 'sent' | 'queued' | 'dropped' {
+    return this._send(data);
+  }
+
+  /**
+   * Closes for good: no reconnection until `connect()`. Pending requests reject with
+   * `ERR_CLOSED`; the queue is kept.
+   * @throws LifelineError `ERR_INVALID_CLOSE_CODE` for codes other than 1000 and 3000–4999
+   *   or a reason over 123 bytes
+   */
+  close(code = 1000, reason = ''): void {
+    checkClose(code, reason);
+    if (this._disposed) return;
+    this._requests.rejectAll(
+      fail('ERR_CLOSED', 'The socket was closed before the request was answered.'),
+    );
+    const s = this._m.status;
+    if (s === 'idle' || s === 'closed' || s === 'closing') return;
+    const ws = this._ws;
+    this._clearTimers();
+    if (ws && ws.readyState === WS_OPEN) {
+      this._stopWatchers();
+      this._m.to('closing');
+      ws.close(code, reason); // its close event finishes the job in _closed
+      return;
+    }
+    this._endConnection(true);
+    this._finish({ code, reason, wasClean: true });
+  }
+
+  // ── Lifecycle ──────────────────────────────────────────────────────────────────
+
+  /**
+   * Starts connecting (from `idle`, `closed` or `closing`); does nothing while already
+   * connecting, open or reconnecting.
+   * @throws LifelineError `ERR_NO_WEBSOCKET` when no WebSocket constructor exists,
+   *   `ERR_CLOSED` after `dispose()`
+   */
+  connect(): void {
+    this._alive();
+    if (this._m.active) return;
+    if (!this._o.WebSocket && typeof WebSocket === 'undefined')
+      throw fail(
+        'ERR_NO_WEBSOCKET',
+        'No WebSocket constructor: pass one with the `WebSocket` option (in Node: `import WebSocket from "ws"`).',
+      );
+    this._endConnection(true);
+    this._retries = 0;
+    if (this._o.network && !this._stopNetwork)
+      this._stopNetwork = watchNetwork(() => this._retryNow());
+    this._m.to('connecting');
+    this._attempt();
+  }
+
+  /** Drops the current connection (if any) and reconnects at once, with a fresh attempt count. */
+  reconnect(): void {
+    this._alive();
+    const s = this._m.status;
+    if (s === 'idle' || s === 'closed') return this.connect();
+    const hadOpen = s === 'open' || s === 'closing';
+    this._clearTimers();
+    this._endConnection(true, 1000, 'reconnect');
+    this._retries = 0;
+    if (s !== 'connecting') this._m.to('reconnecting');
+    if (hadOpen) this._emitClose({ code: 1000, reason: 'reconnect', wasClean: true }, true);
+    this._attempt();
+  }
+
+  /** Closes, rejects pending requests, and removes every listener and timer. Final. */
+  dispose(): void {
+    if (this._disposed) return;
+    this._requests.rejectAll(
+      fail('ERR_CLOSED', 'The socket was disposed before the request was answered.'),
+    );
+    this._clearTimers();
+    const wasActive = this._m.status !== 'idle' && this._m.status !== 'closed';
+    this._endConnection(true);
+    if (wasActive) this._finish({ code: 1000, reason: '', wasClean: true });
+    this._stopNetwork?.();
+    this._stopNetwork = undefined;
+    this._disposed = true;
+    this._queue?.clear();
+    this._handlers.clear();
+    this._dom.clear();
+    this.removeAllListeners();
+    this.onopen = null;
+    this.onmessage = null;
+    this.onerror = null;
+    this.onclose = null;
+  }
+
+  // ── Messaging (DESIGN §3) ───────────────────────────────────────────────────────
+
+  /**
+   * Sends the envelope `{ type, data }`, queued like `send`.
+   * @example
+   * ```ts
+   * socket.sendJson('chat', { text: 'hello' });
+   * ```
+   */
+  sendJson<K extends keyof Out & string>(type: K, data: Out[K]): 'sent' | 'queued' | 'dropped' {
+    return this._send(this._codec.encode({ type, data }));
+  }
+
+  /**
+   * Calls `handler(data, envelope)` for every incoming envelope of `type` (replies to
+   * requests excluded); `'*'` receives every envelope. Returns the unsubscribe function.
+   * @example
+   * ```ts
+   * const off = socket.onMessage('chat', (data) => console.log(data.text));
+   * off();
+   * ```
+   */
+  onMessage(type: '*', handler: (envelope: Envelope) => void): () => void;
+  onMessage<K extends keyof In & string>(type: K, handler: MessageHandler<In[K], K>): () => void;
+  onMessage(type: string, handler: (...args: never[]) => void): () => void {
+    let set = this._handlers.get(type);
+    if (!set) {
+      set = new Set();
+      this._handlers.set(type, set);
+    }
+    set.add(handler);
+    return () => {
+      set.delete(handler);
+      if (set.size === 0 && this._handlers.get(type) === set) this._handlers.delete(type);
+    };
+  }
+
+  /**
+   * Sends a request and resolves with the reply's `data`. At-least-once: a request
+   * unanswered when the connection drops is sent again, same id, after the reconnect.
+   * Rejects with `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_CLOSED`, `ERR_REMOTE` (server error
+   * reply) or `ERR_QUEUE_FULL`.
+   * @example
+   * ```ts
+   * const total = await socket.request('sum', { a: 1, b: 2 }, { timeout: 5000 });
+   * ```
+   */
+  request<K extends keyof Req & string>(
+    type: K,
+    data: Req[K]['data'],
+    options: RequestOptions = {},
+  ): Promise<Req[K]['reply']> {
+    if (this._disposed) return Promise.reject(fail('ERR_CLOSED', 'The socket was disposed.'));
+    const requests = this._requests;
+    const id = requests.nextId();
+    const frame = this._codec.encode({ type, id, data });
+    const promise = requests.add(
+      id,
+      frame,
+      type,
+      options,
+      options.timeout ?? this._o.requestTimeout,
+    );
+    if (!options.signal?.aborted) {
+      try {
+        const result = this._send(frame, {
+          onSend: () => requests.sent(id, this._connection),
+          onDrop: (reason) =>
+            requests.settle(
+              id,
+              undefined,
+              reason === 'expired'
+                ? fail(
+                    'ERR_TIMEOUT',
+                    `Request "${type}" (${id}) expired in the queue (queue.maxAge).`,
+                  )
+                : fail(
+                    'ERR_QUEUE_FULL',
+                    `Request "${type}" (${id}) was dropped from the send queue (${reason}).`,
+                  ),
+            ),
+        });
+        if (result === 'sent') requests.sent(id, this._connection);
+      } catch (error) {
+        requests.settle(id, undefined, error as Error);
+      }
+    }
+    return promise as Promise<Req[K]['reply']>;
+  }
+
+  /** Empties the send queue without `drop` events; queued requests reject with `ERR_ABORTED`. */
+  clearQueue(): void {
+    for (const message of this._queue?.clear() ?? []) message.onDrop?.('cleared');
+  }
+
+  // ── Native-style listeners ─────────────────────────────────────────────────────
+
+  /** Like `WebSocket.addEventListener` for `open`, `message`, `error` and `close`. */
+  addEventListener(
+    type: 'open' | 'message' | 'error' | 'close',
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    this._dom.add(type, listener, options);
+  }
+
+  /** Like `WebSocket.removeEventListener`. */
+  removeEventListener(
+    type: 'open' | 'message' | 'error' | 'close',
+    listener: EventListenerOrEventListenerObject | null,
+  ): void {
+    this._dom.remove(type, listener);
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────────────
+
+  private _alive(): void {
+    if (this._disposed) throw fail('ERR_CLOSED', 'This socket was disposed; create a new one.');
+  }
+
+  private _send(data: SendData, extra?: Partial<QueuedMessage>): 'sent' | 'queued' | 'dropped' {
+    this._alive();
+    const ws = this._ws;
+    if (ws && ws.readyState === WS_OPEN && this._m.status === 'open') {
+      ws.send(data);
+      return 'sent';
+    }
+    if (!this._queue)
+      throw fail(
+        'ERR_NOT_OPEN',
+        `Cannot send while the socket is ${this._m.status} and queueing is off (queue: false). Wait for 'open' or enable the queue.`,
+      );
+    return this._queue.push({ data, bytes: byteLength(data), at: Date.now(), ...extra });
+  }
+
+  /** Sends on the live connection only (heartbeat pings never queue). */
+  private _transmit(data: SendData): void {
+    if (this._ws?.readyState === WS_OPEN) this._ws.send(data);
+  }
+
+  /** One connection attempt. Precondition: status connecting/reconnecting, no socket, no timer. */
+  private _attempt(): void {
+    if (this._o.network && !isOnline()) {
+      // No attempt is spent while offline; `online` calls _retryNow.
+      this._log({ event: 'offline-wait' });
+      return;
+    }
+    const attempt = ++this._connection;
+    // The connect timeout covers the URL provider too, so a hung provider cannot stall us.
+    this._connectTimer = setTimeout(
+      () => this._fail(1006, 'connect timeout'),
+      this._o.connectTimeout,
+    );
+    const input = this._input;
+    if (typeof input !== 'function') return this._open(input);
+    let result: ReturnType<typeof input>;
+    try {
+      result = input();
+    } catch (error) {
+      return this._attemptFailed(error);
+    }
+    if (result && typeof (result as Promise<unknown>).then === 'function')
+      (result as Promise<string | URL>).then(
+        (url) => attempt === this._connection && !this._ws && this._connectTimer && this._open(url),
+        (error) =>
+          attempt === this._connection &&
+          !this._ws &&
+          this._connectTimer &&
+          this._attemptFailed(error),
+      );
+    else this._open(result as string | URL);
+  }
+
+  private _open(input: string | URL): void {
+    let ws: WebSocket;
+    try {
+      const url = resolveUrl(input);
+      this._url = url;
+      const p = this._o.protocols;
+      const protocols = typeof p === 'function' ? p() : p;
+      const WS = this._o.WebSocket ?? WebSocket;
+      this._log({ event: 'connecting', url, attempt: this._retries });
+      ws = protocols === undefined ? new WS(url) : new WS(url, protocols);
+    } catch (error) {
+      return this._attemptFailed(error);
+    }
+    ws.binaryType = this._binaryType;
+    ws.onopen = () => this._opened();
+    ws.onmessage = (event) => this._message(event);
+    ws.onerror = () => this._log({ event: 'transport-error' });
+    ws.onclose = (event) => this._closed(event);
+    this._ws = ws;
+  }
+
+  private _attemptFailed(error: unknown): void {
+    const err =
+      error instanceof LifelineError
+        ? error
+        : fail(
+            'ERR_INVALID_URL',
+            `Could not start a connection: ${String((error as Error)?.message ?? error)}`,
+          );
+    this._emitError(err);
+    if (this._m.active) this._fail(1006, err.message);
+  }
+
+  private _opened(): void {
+    const ws = this._ws!;
+    clearTimeout(this._connectTimer);
+    this._connectTimer = undefined;
+    this._openedAt = Date.now();
+    const reconnected = this._opens++ > 0;
+    // Requests in flight on the previous connection go first: they were sent before anything
+    // still queued. Both go out before `open` fires, so later sends keep their order.
+    for (const [id, frame] of this._requests.unanswered(this._connection)) {
+      ws.send(frame as SendData);
+      this._requests.sent(id, this._connection);
+    }
+    const queue = this._queue;
+    for (let message = queue?.take(Date.now()); message; message = queue!.take(Date.now())) {
+      ws.send(message.data);
+      message.onSend?.();
+    }
+    if (this._ws !== ws) return; // a drop listener closed or reconnected us meanwhile
+    this._hb?.start();
+    if (this._o.wake) this._stopWake = watchWake((sleptMs) => this._woke(sleptMs));
+    this._m.to('open');
+    this._log({ event: 'open', url: this._url, attempt: this._retries });
+    const event = { type: 'open' as const, attempt: this._retries, reconnected, target: this };
+    this.emit('open', event);
+    this._dom.call('open', event);
+  }
+
+  private _message(event: MessageEvent): void {
+    this._hb?.seen();
+    this.emit('message', event);
+    this._dom.call('message', event);
+    if (this._handlers.size === 0 && this._requests.size === 0 && !this._hb?.awaitingPong) return;
+    const envelope = this._codec.decode(event.data);
+    if (!envelope) return;
+    if (envelope.re !== undefined) this._requests.reply(envelope);
+    else {
+      if (envelope.type === 'pong' && this._hb) this.latency = this._hb.pong() ?? this.latency;
+      const handlers = this._handlers.get(envelope.type);
+      if (handlers)
+        for (const fn of [...handlers])
+          safeCall(fn as MessageHandler<unknown>, this, envelope.data, envelope);
+    }
+    const all = this._handlers.get('*');
+    if (all) for (const fn of [...all]) safeCall(fn as (e: Envelope) => void, this, envelope);
+  }
+
+  private _closed(event: { code: number; reason: string; wasClean: boolean }): void {
+    this._endConnection(false);
+    this._handleClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+  }
+
+  /** The connection failed or died on our side (timeouts): close it and decide what next. */
+  private _fail(code: number, reason: string): void {
+    this._endConnection(true, code === 1006 ? 1000 : code, reason);
+    this._handleClose({ code, reason, wasClean: false });
+  }
+
+  private _handleClose(info: CloseInfo): void {
+    clearTimeout(this._connectTimer);
+    this._connectTimer = undefined;
+    this._log({ event: 'closed', ...info });
+    if (this._m.status === 'closing' || !this._m.active) return this._finish(info);
+    if (this._openedAt && Date.now() - this._openedAt >= this._o.reconnect.resetAfter)
+      this._retries = 0;
+    this._openedAt = 0;
+    const policy = this._o.reconnect;
+    let retry = false;
+    try {
+      retry = this._o.reconnectEnabled && (policy.shouldReconnect ?? defaultShouldReconnect)(info);
+    } catch (error) {
+      reportListenerError(error);
+    }
+    const attempt = this._retries + 1;
+    if (!retry || attempt > policy.maxAttempts) {
+      this._requests.rejectAll(
+        fail('ERR_CLOSED', `The connection closed (${info.code}) and will not reconnect.`),
+      );
+      this._finish(info);
+      if (retry) this.emit('giveup', { attempts: this._retries, lastClose: info });
+      return;
+    }
+    this._retries = attempt;
+    const delay = backoffDelay(attempt, policy);
+    const timer = setTimeout(() => {
+      this._retryTimer = undefined;
+      this._attempt();
+    }, delay);
+    this._retryTimer = timer;
+    this._m.to('reconnecting');
+    this._emitClose(info, true);
+    if (this._retryTimer === timer) {
+      this._log({ event: 'retry', attempt, delay });
+      this.emit('reconnecting', { attempt, delay });
+    }
+  }
+
+  /** Moves to `closed` and emits `close` with willReconnect false. */
+  private _finish(info: CloseInfo): void {
+    this._clearTimers();
+    this._stopNetwork?.();
+    this._stopNetwork = undefined;
+    this._m.to('closed');
+    this._emitClose(info, false);
+  }
+
+  private _emitClose(info: CloseInfo, willReconnect: boolean): void {
+    const event: CloseEvent = { type: 'close', ...info, willReconnect, target: this };
+    this.emit('close', event);
+    this._dom.call('close', event);
+  }
+
+  private _emitError(error: LifelineError): void {
+    this._log({ event: 'error', code: error.code, message: error.message });
+    this.emit('error', error);
+    this._dom.call('error', { type: 'error', error, message: error.message, target: this });
+  }
+
+  /** `online`, or the page became visible: skip the rest of a backoff wait. */
+  private _retryNow(): void {
+    if (this._ws || !this._m.active || this._connectTimer) return;
+    clearTimeout(this._retryTimer);
+    this._retryTimer = undefined;
+    this._attempt();
+  }
+
+  private _woke(sleptMs: number): void {
+    this._log({ event: 'wake', sleptMs });
+    this.emit('wake', { sleptMs });
+    if (this._m.status !== 'open') return;
+    // With a heartbeat, a ping proves the connection within `timeout`; without one, nothing
+    // can, so start over.
+    if (this._hb) this._hb.probe();
+    else this.reconnect();
+  }
+
+  private _stopWatchers(): void {
+    this._hb?.stop();
+    this._stopWake?.();
+    this._stopWake = undefined;
+  }
+
+  /** Detaches (and, when `close`, closes) the current transport; stops its watchers. */
+  private _endConnection(close: boolean, code = 1000, reason = ''): void {
+    this._stopWatchers();
+    const ws = this._ws;
+    if (!ws) return;
+    this._ws = undefined;
+    ws.onopen = null;
+    ws.onmessage = null;
+    ws.onerror = null;
+    ws.onclose = null;
+    if (close && ws.readyState < 2) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        ws.close(); // some transports reject application codes while connecting
+      }
+    }
+  }
+
+  private _clearTimers(): void {
+    clearTimeout(this._retryTimer);
+    clearTimeout(this._connectTimer);
+    this._retryTimer = undefined;
+    this._connectTimer = undefined;
+    this._connection++; // an attempt still waiting on an async URL provider is now stale
+  }
+}
+
+/**
+ * Same as `new Socket(url, options)`.
+ * @example
+ * ```ts
+ * const socket = createSocket(() => `wss://api.example.com/ws?token=${getToken()}`);
+ * ```
+ */
+export function createSocket<
+  In extends MessageMap = Untyped,
+  Out extends MessageMap = Untyped,
+  Req extends RequestMap = Untyped,
+>(url: UrlInput, options?: SocketOptions): Socket<In, Out, Req> {
+  return new Socket<In, Out, Req>(url, options);
+}

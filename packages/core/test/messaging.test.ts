@@ -1,0 +1,244 @@
+// Envelopes over the socket: sendJson, onMessage routing and request/reply, with fake timers.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LifelineError } from '../src/errors';
+import type { SocketOptions } from '../src/options';
+import { Socket } from '../src/socket';
+import { FakeWebSocket, FakeWS } from './support/fake-websocket';
+
+const sockets: Socket[] = [];
+const make = (options: SocketOptions = {}) => {
+  const socket = new Socket('wss://example.test/ws', {
+    WebSocket: FakeWS,
+    reconnect: { jitter: 'none' },
+    ...options,
+  });
+  sockets.push(socket);
+  return socket;
+};
+const sentEnvelopes = (ws: FakeWebSocket) => ws.sent.map((frame) => JSON.parse(frame as string));
+
+beforeEach(() => {
+  FakeWebSocket.reset();
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.dispose();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<LifelineError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as LifelineError;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('sendJson and onMessage', () => {
+  it('sends envelopes, queued like send', () => {
+    const socket = make();
+    expect(socket.sendJson('chat', { text: 'early' })).toBe('queued');
+    FakeWebSocket.last.open();
+    expect(socket.sendJson('chat', { text: 'now' })).toBe('sent');
+    expect(sentEnvelopes(FakeWebSocket.last)).toEqual([
+      { type: 'chat', data: { text: 'early' } },
+      { type: 'chat', data: { text: 'now' } },
+    ]);
+  });
+
+  it('routes envelopes by type, "*" gets every envelope, unsubscribe stops delivery', () => {
+    const socket = make();
+    const chat = vi.fn();
+    const all = vi.fn();
+    const raw = vi.fn();
+    const off = socket.onMessage('chat', chat);
+    socket.onMessage('*', all);
+    socket.on('message', (e) => raw(e.data));
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.receive('{"type":"chat","data":{"text":"hi"}}');
+    FakeWebSocket.last.receive('{"type":"other","data":1}');
+    FakeWebSocket.last.receive('plain text');
+    FakeWebSocket.last.receive('{"broken":');
+    off();
+    FakeWebSocket.last.receive('{"type":"chat","data":{"text":"again"}}');
+    expect(chat).toHaveBeenCalledTimes(1);
+    expect(chat).toHaveBeenCalledWith({ text: 'hi' }, { type: 'chat', data: { text: 'hi' } });
+    expect(all.mock.calls.map(([e]) => e.type)).toEqual(['chat', 'other', 'chat']);
+    expect(raw).toHaveBeenCalledTimes(5); // every frame still arrives as `message`
+  });
+
+  it('a handler that unsubscribes itself or throws does not disturb the others', () => {
+    const reported = vi.fn();
+    vi.stubGlobal('reportError', reported);
+    const socket = make();
+    const calls: string[] = [];
+    const off = socket.onMessage('x', () => {
+      calls.push('first');
+      off();
+    });
+    socket.onMessage('x', () => {
+      calls.push('second');
+      throw new Error('handler bug');
+    });
+    socket.onMessage('x', () => calls.push('third'));
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.receive('{"type":"x"}');
+    FakeWebSocket.last.receive('{"type":"x"}');
+    expect(calls).toEqual(['first', 'second', 'third', 'second', 'third']);
+    expect(reported).toHaveBeenCalledTimes(2);
+    vi.unstubAllGlobals();
+  });
+
+  it('a custom codec replaces JSON', () => {
+    const codec = {
+      encode: (e: { type: string; data?: unknown }) => `${e.type}|${JSON.stringify(e.data)}`,
+      decode: (d: unknown) => {
+        const [type, data] = String(d).split('|');
+        return type && data ? { type, data: JSON.parse(data) } : undefined;
+      },
+    };
+    const socket = make({ codec });
+    const handler = vi.fn();
+    socket.onMessage('n', handler);
+    FakeWebSocket.last.open();
+    socket.sendJson('n', 5);
+    FakeWebSocket.last.receive('n|42');
+    expect(FakeWebSocket.last.sent).toEqual(['n|5']);
+    expect(handler).toHaveBeenCalledWith(42, { type: 'n', data: 42 });
+  });
+});
+
+describe('request/reply', () => {
+  it('resolves with the reply data; a duplicate reply is ignored', async () => {
+    const socket = make();
+    FakeWebSocket.last.open();
+    const promise = socket.request('sum', { a: 1, b: 2 });
+    const [request] = sentEnvelopes(FakeWebSocket.last);
+    expect(request).toMatchObject({ type: 'sum', data: { a: 1, b: 2 } });
+    expect(typeof request.id).toBe('string');
+    const typeHandler = vi.fn();
+    socket.onMessage('sum', typeHandler);
+    FakeWebSocket.last.receive(JSON.stringify({ type: 'sum', re: request.id, data: 3 }));
+    FakeWebSocket.last.receive(JSON.stringify({ type: 'sum', re: request.id, data: 999 }));
+    await expect(promise).resolves.toBe(3);
+    expect(typeHandler).not.toHaveBeenCalled(); // replies are not server events
+  });
+
+  it('uses unique ids', () => {
+    const socket = make();
+    FakeWebSocket.last.open();
+    for (let i = 0; i < 100; i++) void socket.request('x', i).catch(() => {});
+    expect(new Set(sentEnvelopes(FakeWebSocket.last).map((e) => e.id)).size).toBe(100);
+  });
+
+  it('rejects with ERR_REMOTE carrying the server message and code', async () => {
+    const socket = make();
+    FakeWebSocket.last.open();
+    const promise = socket.request('sum', { a: 'x' });
+    const { id } = sentEnvelopes(FakeWebSocket.last)[0];
+    FakeWebSocket.last.receive(
+      JSON.stringify({
+        type: 'sum',
+        re: id,
+        error: { message: 'a must be a number', code: 'E_ARG' },
+      }),
+    );
+    const error = await rejection(promise);
+    expect(error).toBeInstanceOf(LifelineError);
+    expect(error.code).toBe('ERR_REMOTE');
+    expect(error.message).toBe('a must be a number');
+    expect(error.remote).toEqual({ message: 'a must be a number', code: 'E_ARG' });
+  });
+
+  it('times out with ERR_TIMEOUT (option or requestTimeout) and leaves no timer', async () => {
+    const socket = make({ requestTimeout: 3000 });
+    FakeWebSocket.last.open();
+    const byDefault = socket.request('slow', null);
+    const byOption = socket.request('slow', null, { timeout: 500 });
+    vi.advanceTimersByTime(500);
+    expect((await rejection(byOption)).code).toBe('ERR_TIMEOUT');
+    vi.advanceTimersByTime(2500);
+    expect((await rejection(byDefault)).code).toBe('ERR_TIMEOUT');
+    socket.close();
+    FakeWebSocket.last.finishClose();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('aborts with ERR_ABORTED, also when the signal is already aborted', async () => {
+    const socket = make();
+    FakeWebSocket.last.open();
+    const controller = new AbortController();
+    const promise = socket.request('x', 1, { signal: controller.signal });
+    controller.abort();
+    expect((await rejection(promise)).code).toBe('ERR_ABORTED');
+    const sentBefore = FakeWebSocket.last.sent.length;
+    expect((await rejection(socket.request('x', 2, { signal: controller.signal }))).code).toBe(
+      'ERR_ABORTED',
+    );
+    expect(FakeWebSocket.last.sent).toHaveLength(sentBefore); // never sent
+  });
+
+  it('is resent with the same id after a reconnect and resolves exactly once', async () => {
+    const socket = make();
+    FakeWebSocket.last.open();
+    const promise = socket.request('work', { n: 1 });
+    const queuedLater = socket.request('later', null); // sent too
+    const first = sentEnvelopes(FakeWebSocket.last);
+    FakeWebSocket.last.fail();
+    const whileDown = socket.request('down', null); // queued
+    vi.advanceTimersByTime(1000);
+    FakeWebSocket.last.open();
+    const second = sentEnvelopes(FakeWebSocket.last);
+    // In-flight requests first (same ids), then what was queued while down.
+    expect(second.map((e) => [e.type, e.id])).toEqual([
+      ['work', first[0].id],
+      ['later', first[1].id],
+      ['down', expect.any(String)],
+    ]);
+    for (const e of second)
+      FakeWebSocket.last.receive(JSON.stringify({ type: e.type, re: e.id, data: e.type }));
+    await expect(promise).resolves.toBe('work');
+    await expect(queuedLater).resolves.toBe('later');
+    await expect(whileDown).resolves.toBe('down');
+  });
+
+  it('rejects pending requests with ERR_CLOSED on close(), dispose() and a fatal close', async () => {
+    const a = make();
+    FakeWebSocket.last.open();
+    const pa = a.request('x', 1);
+    a.close();
+    expect((await rejection(pa)).code).toBe('ERR_CLOSED');
+
+    const b = make();
+    const pb = b.request('x', 1); // queued
+    b.dispose();
+    expect((await rejection(pb)).code).toBe('ERR_CLOSED');
+    expect((await rejection(b.request('x', 2))).code).toBe('ERR_CLOSED');
+
+    const c = make();
+    FakeWebSocket.last.open();
+    const pc = c.request('x', 1);
+    FakeWebSocket.last.serverClose(4001, 'unauthorized');
+    expect((await rejection(pc)).code).toBe('ERR_CLOSED');
+  });
+
+  it('rejects at once when its queued frame is dropped, with queue: false when not open', async () => {
+    const socket = make({ queue: { maxMessages: 1 } });
+    const first = socket.request('a', 1);
+    const second = socket.request('b', 2); // pushes the first out
+    expect((await rejection(first)).code).toBe('ERR_QUEUE_FULL');
+    socket.clearQueue();
+    expect((await rejection(second)).code).toBe('ERR_QUEUE_FULL');
+
+    const expiring = make({ queue: { maxAge: 100 } });
+    const stale = expiring.request('c', 3);
+    vi.advanceTimersByTime(200);
+    FakeWebSocket.last.open();
+    expect((await rejection(stale)).code).toBe('ERR_TIMEOUT');
+
+    const strict = make({ queue: false });
+    expect((await rejection(strict.request('d', 4))).code).toBe('ERR_NOT_OPEN');
+  });
+});

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// The whole test command: typecheck, lint, build, package checks, then every vitest suite
+// (unit, integration, Chromium e2e, chaos) and the docs build. Every step runs even when an
+// earlier one failed, so one run shows everything that is wrong. Ends with the line
+// `N passed, M failed` (vitest tests plus one per non-vitest check), also kept in
+// .reports/summary.txt for .ci/run.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const reports = join(root, '.reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+const only = process.argv.slice(2); // e.g. `pnpm test unit e2e` runs just those steps
+
+/** @type {{ name: string, command: string[], vitest?: boolean }[]} */
+const steps = [
+  { name: 'typecheck', command: [bin('tsc'), '-p', 'tsconfig.json'] },
+  { name: 'lint', command: [bin('biome'), 'check', '.'] },
+  { name: 'build', command: [bin('rollup'), '-c', 'rollup.config.mjs', '--silent'] },
+  { name: 'package', command: [process.execPath, 'scripts/check-packages.mjs'] },
+  ...['unit', 'integration', 'e2e', 'chaos'].map((project) => ({
+    name: project,
+    vitest: true,
+    command: [
+      bin('vitest'),
+      'run',
+      '--project',
+      project,
+      '--passWithNoTests',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(reports, `${project}.json`)}`,
+    ],
+  })),
+  ...(existsSync(join(root, 'scripts/docs.mjs'))
+    ? [{ name: 'docs', command: [process.execPath, 'scripts/docs.mjs', '--check'] }]
+    : []),
+];
+
+let passed = 0;
+let failed = 0;
+const rows = [];
+for (const step of steps) {
+  if (only.length > 0 && !only.includes(step.name)) continue;
+  console.log(`\n━━ ${step.name} ━━ ${step.command.slice(1).join(' ')}`);
+  const started = Date.now();
+  const result = spawnSync(step.command[0], step.command.slice(1), {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' },
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = result.status === 0;
+  let detail = ok ? 'ok' : `exit ${result.status ?? result.signal}`;
+  if (step.vitest) {
+    const file = join(reports, `${step.name}.json`);
+    if (existsSync(file)) {
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      passed += json.numPassedTests;
+      // A suite that crashed before its tests ran still counts as one failure.
+      const stepFailed = json.numFailedTests + (ok || json.numFailedTests > 0 ? 0 : 1);
+      failed += stepFailed;
+      detail = `${json.numPassedTests} passed, ${stepFailed} failed, ${json.numPendingTests} skipped`;
+    } else {
+      failed += 1;
+      detail = `no report (${detail})`;
+    }
+  } else if (ok) {
+    passed += 1;
+  } else {
+    failed += 1;
+  }
+  rows.push({ step: step.name, result: ok ? 'PASS' : 'FAIL', detail, seconds });
+}
+
+console.log('\nstep         result  seconds  detail');
+for (const row of rows) {
+  console.log(
+    `${row.step.padEnd(12)} ${row.result.padEnd(7)} ${row.seconds.padStart(7)}  ${row.detail}`,
+  );
+}
+const summary = `${passed} passed, ${failed} failed`;
+writeFileSync(join(reports, 'summary.txt'), `${summary}\n`);
+console.log(`\n${summary}`);
+process.exit(rows.every((row) => row.result === 'PASS') ? 0 : 1);

@@ -1,0 +1,149 @@
+// Runs chaos-server.mjs as a child process on a fixed 127.0.0.1 port so a test can SIGKILL,
+// SIGSTOP or SIGCONT a real server and start a fresh one on the same port. A warm spare
+// processes are kept loaded, so a restart costs milliseconds rather than a Node startup
+// (seconds on a busy CI machine).
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPT = fileURLToPath(new URL('./chaos-server.mjs', import.meta.url));
+const STARTUP_TIMEOUT = 30_000;
+const SPARES = 3;
+
+export interface ChildServerOptions {
+  /** Delay before replying to a request, ms (keeps requests in flight across a fault). */
+  replyDelayMs?: number;
+}
+
+export interface ChildServer {
+  readonly port: number;
+  /** pid of the serving process (undefined while down). */
+  readonly pid: number | undefined;
+  url(path?: string): string;
+  /** Text frames the server processed, in order, across every process that served. */
+  journal(): string[];
+  /** Send `signal` to the serving process; for SIGKILL/SIGTERM, wait until it exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGSTOP: the process freezes, its TCP connections stay open (half-open to the client). */
+  freeze(): void;
+  /** SIGCONT after `freeze`. */
+  thaw(): void;
+  /** Promote a warm spare to serve on the same port. */
+  start(): Promise<void>;
+  /** Kill every child process and remove the journal. */
+  close(): Promise<void>;
+}
+
+interface Child {
+  process: ChildProcess;
+  exited: Promise<void>;
+}
+
+function spawnChild(): Promise<Child> {
+  const child = fork(SCRIPT, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('chaos-server did not load in time'));
+    }, STARTUP_TIMEOUT);
+    child.once('message', () => {
+      clearTimeout(timer);
+      resolve({ process: child, exited });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`chaos-server exited during startup (${code})`));
+    });
+  });
+}
+
+function waitMessage<T>(child: ChildProcess, key: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${key} from chaos-server`)), STARTUP_TIMEOUT);
+    const onMessage = (message: Record<string, unknown>) => {
+      if (!(key in message)) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message[key] as T);
+    };
+    child.on('message', onMessage);
+  });
+}
+
+/** Starts a child-process server on a free port (kept across restarts). */
+export async function startChildServer(options: ChildServerOptions = {}): Promise<ChildServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-chaos-'));
+  const journalPath = join(dir, 'journal.log');
+  let port = 0;
+  let current: Child | undefined;
+  const all = new Set<Child>();
+  const track = (promise: Promise<Child>) => {
+    promise.then((child) => all.add(child)).catch(() => {});
+    return promise;
+  };
+  let spares: Promise<Child>[] = Array.from({ length: SPARES }, () => track(spawnChild()));
+
+  const server: ChildServer = {
+    get port() {
+      return port;
+    },
+    get pid() {
+      return current?.process.pid;
+    },
+    url: (path = '/') => `ws://127.0.0.1:${port}${path}`,
+    journal() {
+      try {
+        return readFileSync(journalPath, 'utf8').split('\n').slice(0, -1);
+      } catch {
+        return [];
+      }
+    },
+    async kill(signal = 'SIGKILL') {
+      const child = current;
+      if (!child) return;
+      if (signal === 'SIGKILL' || signal === 'SIGTERM') current = undefined;
+      child.process.kill(signal);
+      if (!current) {
+        await child.exited;
+        all.delete(child);
+      }
+    },
+    freeze() {
+      current?.process.kill('SIGSTOP');
+    },
+    thaw() {
+      current?.process.kill('SIGCONT');
+    },
+    async start() {
+      if (current) return;
+      const child = await (spares.shift() ?? track(spawnChild()));
+      spares.push(track(spawnChild()));
+      const listening = waitMessage<number>(child.process, 'listening');
+      child.process.send({
+        cmd: 'listen',
+        port,
+        journal: journalPath,
+        replyDelayMs: options.replyDelayMs ?? 0,
+      });
+      port = await listening;
+      current = child;
+    },
+    async close() {
+      current = undefined;
+      const pending = spares;
+      spares = [];
+      for (const spare of pending) await spare.catch(() => undefined);
+      for (const child of all) {
+        child.process.kill('SIGKILL');
+        await child.exited;
+      }
+      all.clear();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}

@@ -1,0 +1,126 @@
+// Runs a real nginx as a WebSocket reverse proxy on 127.0.0.1 for chaos tests: generated
+// config in a temp dir, one process (master_process off) so SIGKILL takes all of it down,
+// restartable on the same port.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'];
+
+export interface NginxOptions {
+  /** Port of the WebSocket server behind the proxy. */
+  upstreamPort: number;
+  /** nginx `proxy_read_timeout` (e.g. `'1s'`): idle upstream connections are cut after it. */
+  readTimeout?: string;
+}
+
+export interface Nginx {
+  readonly port: number;
+  url(path?: string): string;
+  /** SIGKILL: every proxied connection dies at once without a close frame. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function findNginx(): string {
+  const found = CANDIDATES.find((path) => existsSync(path));
+  if (!found)
+    throw new Error('nginx not found: install it (Debian: `apt-get install -y nginx-light`).');
+  return found;
+}
+
+/** A port that was free a moment ago (nginx needs a fixed one in its config). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function config(dir: string, port: number, options: NginxOptions): string {
+  return `daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 128; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://127.0.0.1:${options.upstreamPort};
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_read_timeout ${options.readTimeout ?? '60s'};
+    }
+  }
+}
+`;
+}
+
+/** Starts nginx proxying `127.0.0.1:<port>` → the upstream WebSocket server. */
+export async function startNginx(options: NginxOptions): Promise<Nginx> {
+  const binary = findNginx();
+  const dir = mkdtempSync(join(tmpdir(), 'lifeline-nginx-'));
+  for (const sub of ['client_body', 'proxy']) mkdirSync(join(dir, sub));
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(conf, config(dir, port, options));
+  let child: { process: ChildProcess; exited: Promise<void> } | undefined;
+
+  const nginx: Nginx = {
+    port,
+    url: (path = '/') => `ws://127.0.0.1:${port}${path}`,
+    async start() {
+      if (child) return;
+      const proc = spawn(binary, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], {
+        stdio: 'ignore',
+      });
+      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      child = { process: proc, exited };
+      const deadline = Date.now() + 10_000;
+      while (!(await canConnect(port))) {
+        if (proc.exitCode !== null || Date.now() > deadline) {
+          const log = existsSync(join(dir, 'error.log'))
+            ? readFileSync(join(dir, 'error.log'), 'utf8')
+            : '';
+          await nginx.kill();
+          throw new Error(`nginx did not start on ${port}: ${log}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async kill() {
+      const running = child;
+      child = undefined;
+      if (!running) return;
+      running.process.kill('SIGKILL');
+      await running.exited;
+    },
+    async close() {
+      await nginx.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await nginx.start();
+  return nginx;
+}
