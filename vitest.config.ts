@@ -23,6 +23,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
+      // The React unit suite once more, against React 18 (`unit-react18`).
+      './packages/react/vitest.react18.config.ts',
       {
         resolve: { alias },
         test: {

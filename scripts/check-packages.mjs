@@ -10,7 +10,7 @@ let ok = true;
 for (const dir of ['core', 'react', 'vue']) {
   const pkg = join(root, 'packages', dir);
   for (const command of [
-    [bin('publint'), '--strict', pkg],
+    [bin('publint'), '--strict', '--pack', 'npm', pkg],
     [bin('attw'), '--pack', pkg, '--format', 'table-flipped', '--profile', 'node16'],
   ]) {
     const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', cwd: root });

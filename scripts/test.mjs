@@ -22,7 +22,7 @@ const steps = [
   { name: 'lint', command: [bin('biome'), 'check', '.'] },
   { name: 'build', command: [bin('rollup'), '-c', 'rollup.config.mjs', '--silent'] },
   { name: 'package', command: [process.execPath, 'scripts/check-packages.mjs'] },
-  ...['unit', 'integration', 'e2e', 'chaos'].map((project) => ({
+  ...['unit', 'unit-react18', 'integration', 'e2e', 'chaos'].map((project) => ({
     name: project,
     vitest: true,
     command: [

@@ -45,7 +45,10 @@ export function chaosReport(fileUrl: string): ChaosReport {
     add: (row) => rows.push(row),
     flush() {
       mkdirSync(ROWS, { recursive: true });
-      writeFileSync(join(ROWS, `${name}.json`), JSON.stringify({ at: new Date().toISOString(), rows }));
+      writeFileSync(
+        join(ROWS, `${name}.json`),
+        JSON.stringify({ at: new Date().toISOString(), rows }),
+      );
       const all: ChaosRow[] = [];
       for (const file of readdirSync(ROWS).sort()) {
         if (!file.endsWith('.json')) continue;
@@ -54,7 +57,9 @@ export function chaosReport(fileUrl: string): ChaosReport {
       }
       const markdown = `# Chaos suite summary\n\n${table(all)}\n`;
       writeFileSync(join(REPORTS, 'chaos-summary.md'), markdown);
-      console.log(`\nChaos summary (${name}; all files so far in .reports/chaos-summary.md)\n${table(all)}\n`);
+      console.log(
+        `\nChaos summary (${name}; all files so far in .reports/chaos-summary.md)\n${table(all)}\n`,
+      );
     },
   };
 }

@@ -62,7 +62,10 @@ function spawnChild(): Promise<Child> {
 
 function waitMessage<T>(child: ChildProcess, key: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${key} from chaos-server`)), STARTUP_TIMEOUT);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${key} from chaos-server`)),
+      STARTUP_TIMEOUT,
+    );
     const onMessage = (message: Record<string, unknown>) => {
       if (!(key in message)) return;
       clearTimeout(timer);

@@ -4,7 +4,7 @@
 import { Socket } from '@lifeline/core';
 import { WebSocket } from 'ws';
 
-const [url, countArg] = process.argv.slice(2);
+const [url = '', countArg] = process.argv.slice(2);
 const expected = Number(countArg);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -36,5 +36,7 @@ const ms = Date.now() - started;
 const after = heap();
 const status = socket.status;
 socket.dispose();
-process.stdout.write(`${JSON.stringify({ raw, ticks, inOrder, baseline, peak, after, ms, status })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ raw, ticks, inOrder, baseline, peak, after, ms, status })}\n`,
+);
 process.exit(0);

@@ -12,6 +12,13 @@ interface Host extends EventEmitter {
   onclose: unknown;
 }
 
+const HANDLER = {
+  open: 'onopen',
+  message: 'onmessage',
+  error: 'onerror',
+  close: 'onclose',
+} as const;
+
 const toEvent = (type: DomType, payload: unknown, target: unknown) =>
   // `on('error')` listeners get the Error; DOM-style listeners get an event carrying it.
   type === 'error'
@@ -56,7 +63,7 @@ export class DomEvents {
 
   /** Calls the `on<type>` handler property, if set. */
   call(type: DomType, event: unknown): void {
-    const handler = this.host[`on${type}`] as ((event: unknown) => void) | null;
+    const handler = this.host[HANDLER[type]] as ((event: unknown) => void) | null;
     if (typeof handler === 'function') safeCall(handler, this.host, event);
   }
 

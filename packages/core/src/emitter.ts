@@ -3,7 +3,8 @@
 // event listeners (`reportError`), or rethrown on a microtask where that does not exist.
 import { EventEmitter } from 'eventemitter3';
 
-type Listener = { fn: (...args: unknown[]) => void; context: unknown; once: boolean };
+type Fn = (a?: unknown, b?: unknown) => unknown;
+type Listener = { fn: Fn; context: unknown; once: boolean };
 
 /** Reports an error thrown by user code without throwing into the caller. */
 export function reportListenerError(error: unknown): void {
@@ -15,39 +16,43 @@ export function reportListenerError(error: unknown): void {
     });
 }
 
-/** Calls `fn` and reports, rather than propagates, what it throws. */
-export function safeCall<A extends unknown[]>(
-  fn: (...args: A) => unknown,
-  self: unknown,
-  ...args: A
-): void {
+/** Calls `fn` with up to two arguments, reporting rather than propagating what it throws. */
+export function safeCall(fn: Fn, self: unknown, a?: unknown, b?: unknown): void {
   try {
-    fn.apply(self, args);
+    // Pass only the arguments the event has, so rest-parameter listeners see the right count.
+    if (b === undefined) fn.call(self, a);
+    else fn.call(self, a, b);
   } catch (error) {
     reportListenerError(error);
   }
 }
 
-/** Typed eventemitter3 whose `emit` isolates listener errors. */
+/** Typed eventemitter3 whose `emit` isolates listener errors. Events carry ≤ 2 arguments. */
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
   override emit<T extends EventEmitter.EventNames<Events>>(
     event: T,
     ...args: EventEmitter.EventArgs<Events, T>
   ): boolean {
+    const [a, b] = args as unknown[];
+    return this._emit(event, a, b);
+  }
+
+  /** `emit` with two fixed parameters instead of a rest array: it runs once per message. */
+  protected _emit(event: EventEmitter.EventNames<Events>, a?: unknown, b?: unknown): boolean {
     const stored = (this as unknown as { _events: Record<string, Listener | Listener[]> })._events[
       EventEmitter.prefixed ? `${EventEmitter.prefixed}${String(event)}` : (event as string)
     ];
     if (!stored) return false;
     if (!Array.isArray(stored)) {
-      // The common case (one listener) without allocating.
+      // The common case, one listener, without allocating.
       if (stored.once) this.removeListener(event, stored.fn as never, undefined, true);
-      safeCall(stored.fn, stored.context, ...(args as unknown[]));
+      safeCall(stored.fn, stored.context, a, b);
       return true;
     }
     // Iterate over a copy: listeners may remove themselves (or others) while running.
     for (const listener of stored.slice()) {
       if (listener.once) this.removeListener(event, listener.fn as never, undefined, true);
-      safeCall(listener.fn, listener.context, ...(args as unknown[]));
+      safeCall(listener.fn, listener.context, a, b);
     }
     return true;
   }

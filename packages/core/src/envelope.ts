@@ -16,7 +16,9 @@ export interface Envelope<T extends string = string, D = unknown> {
 }
 
 // Keys that could reach a prototype if a consumer merges decoded data into its own objects.
-const HOSTILE = /"(?:__proto__|constructor|prototype)"\s*:/;
+// A frame mentioning one, or using any \u escape (which can spell one: "\u005f_proto__"),
+// takes the slower, filtering parse.
+const SUSPECT = /__proto__|constructor|prototype|\\u/;
 const dropHostileKeys = (key: string, value: unknown) =>
   key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
 
@@ -39,7 +41,7 @@ export function decodeEnvelope(data: unknown): Envelope | undefined {
   let value: unknown;
   try {
     // The reviver costs time on every key, so only frames that mention a hostile key pay it.
-    value = HOSTILE.test(data) ? JSON.parse(data, dropHostileKeys) : JSON.parse(data);
+    value = SUSPECT.test(data) ? JSON.parse(data, dropHostileKeys) : JSON.parse(data);
   } catch {
     return undefined; // not JSON, or nested too deep for the reviver's recursion
   }

@@ -154,8 +154,12 @@ function fn(name: string, value: unknown): void {
 
 /** Validates `options` and fills in defaults; throws `ERR_INVALID_OPTION` naming the option. */
 export function resolveOptions(options: SocketOptions = {}): ResolvedOptions {
-  if (typeof options !== 'object' || options === null)
-    throw invalid('options', options, 'expected an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalid(
+      'options',
+      options,
+      Array.isArray(options) ? 'subprotocols go in { protocols: [...] }' : 'expected an object',
+    );
   const o = options;
   const r = section<ReconnectOptions>('reconnect', o.reconnect, true);
   const q = section<QueueOptions>('queue', o.queue, true);

@@ -19,7 +19,11 @@ export interface QueuedMessage {
   onDrop?: (reason: DropReason | 'cleared') => void;
   /** Called right after this message was handed to the transport. */
   onSend?: () => void;
+  /** False once the sender gave up on it (a request that timed out or was aborted). */
+  live?: () => boolean;
 }
+
+const dead = (message: QueuedMessage) => message.live !== undefined && !message.live();
 
 /** Limits of the outbox (see `QueueOptions`). */
 export interface OutboxLimits {
@@ -70,6 +74,11 @@ export class Outbox {
   push(message: QueuedMessage): 'queued' | 'dropped' {
     const { maxMessages, maxBytes, overflow } = this.limits;
     const fits = () => this.items.length < maxMessages && this.bytes + message.bytes <= maxBytes;
+    if (!fits() && this.items.some(dead)) {
+      // Requests that already settled must never be sent; they free their room first.
+      this.items = this.items.filter((m) => !dead(m));
+      this.bytes = this.items.reduce((sum, m) => sum + m.bytes, 0);
+    }
     if (!fits()) {
       // Expired messages would be dropped at the next flush anyway: make room with them first.
       while (this.items.length > 0 && message.at - this.items[0]!.at > this.limits.maxAge)
@@ -97,8 +106,9 @@ export class Outbox {
   /** Removes and returns the oldest message that is not older than `maxAge`; expired ones are dropped. */
   take(now: number): QueuedMessage | undefined {
     let message = this.shift();
-    while (message && now - message.at > this.limits.maxAge) {
-      this.drop(message, 'expired');
+    while (message && (dead(message) || now - message.at > this.limits.maxAge)) {
+      // A dead message's sender was already told (its request rejected): skip it quietly.
+      if (!dead(message)) this.drop(message, 'expired');
       message = this.shift();
     }
     return message;

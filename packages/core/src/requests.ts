@@ -32,6 +32,11 @@ export class Requests {
     return this.pending.size;
   }
 
+  /** Whether request `id` still awaits its reply. */
+  has(id: string): boolean {
+    return this.pending.has(id);
+  }
+
   /** A fresh request id. */
   nextId(): string {
     return `${this.prefix}-${++this.counter}`;

@@ -4,14 +4,14 @@ import { backoffDelay } from './backoff';
 import { DomEvents } from './dom-events';
 import { reportListenerError, SafeEmitter, safeCall } from './emitter';
 import { decodeEnvelope, type Envelope, encodeEnvelope } from './envelope';
-import { fail, LifelineError } from './errors';
+import { fail, type LifelineError } from './errors';
 import { Heartbeat } from './heartbeat';
 import { createLogger } from './log';
 import { Machine, type Status } from './machine';
 import { isOnline, watchNetwork } from './network';
 import { type Codec, type ResolvedOptions, resolveOptions, type SocketOptions } from './options';
 import { type CloseInfo, defaultShouldReconnect } from './policy';
-import { byteLength, Outbox, type QueuedMessage, type SendData } from './queue';
+import { byteLength, type DropReason, Outbox, type QueuedMessage, type SendData } from './queue';
 import { type RequestOptions, Requests } from './requests';
 import type {
   CloseEvent,
@@ -26,7 +26,17 @@ import { watchWake } from './wake';
 
 type Timer = ReturnType<typeof setTimeout>;
 const WS_OPEN = 1;
+const ignore = () => {};
 const jsonCodec: Codec = { encode: encodeEnvelope, decode: decodeEnvelope };
+
+/** Why a request whose frame left the queue unsent rejects. */
+function droppedError(type: string, id: string, reason: DropReason | 'cleared'): LifelineError {
+  const what = `Request "${type}" (${id})`;
+  if (reason === 'expired')
+    return fail('ERR_TIMEOUT', `${what} expired in the queue (queue.maxAge).`);
+  if (reason === 'cleared') return fail('ERR_ABORTED', `${what} was removed by clearQueue().`);
+  return fail('ERR_QUEUE_FULL', `${what} was dropped because the send queue overflowed.`);
+}
 
 /** Close codes a client may send: 1000 or 3000–4999 (RFC 6455 §7.4). */
 function checkClose(code: number, reason: string): void {
@@ -370,20 +380,8 @@ export class Socket<
       try {
         const result = this._send(frame, {
           onSend: () => requests.sent(id, this._connection),
-          onDrop: (reason) =>
-            requests.settle(
-              id,
-              undefined,
-              reason === 'expired'
-                ? fail(
-                    'ERR_TIMEOUT',
-                    `Request "${type}" (${id}) expired in the queue (queue.maxAge).`,
-                  )
-                : fail(
-                    'ERR_QUEUE_FULL',
-                    `Request "${type}" (${id}) was dropped from the send queue (${reason}).`,
-                  ),
-            ),
+          live: () => requests.has(id),
+          onDrop: (reason) => requests.settle(id, undefined, droppedError(type, id, reason)),
         });
         if (result === 'sent') requests.sent(id, this._connection);
       } catch (error) {
@@ -492,19 +490,16 @@ export class Socket<
     ws.binaryType = this._binaryType;
     ws.onopen = () => this._opened();
     ws.onmessage = (event) => this._message(event);
-    ws.onerror = () => this._log({ event: 'transport-error' });
+    // Like the native socket: a failed handshake or broken connection fires `error`, then `close`.
+    ws.onerror = (event) =>
+      this._emitError(new Error('The WebSocket connection failed.', { cause: event }));
     ws.onclose = (event) => this._closed(event);
     this._ws = ws;
   }
 
+  /** The attempt could not start (bad URL, throwing provider or constructor): report, retry. */
   private _attemptFailed(error: unknown): void {
-    const err =
-      error instanceof LifelineError
-        ? error
-        : fail(
-            'ERR_INVALID_URL',
-            `Could not start a connection: ${String((error as Error)?.message ?? error)}`,
-          );
+    const err = error instanceof Error ? error : new Error(String(error));
     this._emitError(err);
     if (this._m.active) this._fail(1006, err.message);
   }
@@ -538,7 +533,7 @@ export class Socket<
 
   private _message(event: MessageEvent): void {
     this._hb?.seen();
-    this.emit('message', event);
+    this._emit('message', event);
     this._dom.call('message', event);
     if (this._handlers.size === 0 && this._requests.size === 0 && !this._hb?.awaitingPong) return;
     const envelope = this._codec.decode(event.data);
@@ -546,13 +541,17 @@ export class Socket<
     if (envelope.re !== undefined) this._requests.reply(envelope);
     else {
       if (envelope.type === 'pong' && this._hb) this.latency = this._hb.pong() ?? this.latency;
-      const handlers = this._handlers.get(envelope.type);
-      if (handlers)
-        for (const fn of [...handlers])
-          safeCall(fn as MessageHandler<unknown>, this, envelope.data, envelope);
+      this._route(envelope.type, envelope.data, envelope);
     }
-    const all = this._handlers.get('*');
-    if (all) for (const fn of [...all]) safeCall(fn as (e: Envelope) => void, this, envelope);
+    this._route('*', envelope);
+  }
+
+  /** Calls the `onMessage` handlers of `type`; a copy only when several could unsubscribe. */
+  private _route(type: string, a: unknown, b?: unknown): void {
+    const handlers = this._handlers.get(type) as Set<(a: unknown, b?: unknown) => void> | undefined;
+    if (!handlers) return;
+    if (handlers.size === 1) for (const fn of handlers) safeCall(fn, this, a, b);
+    else for (const fn of [...handlers]) safeCall(fn, this, a, b);
   }
 
   private _closed(event: { code: number; reason: string; wasClean: boolean }): void {
@@ -620,8 +619,8 @@ export class Socket<
     this._dom.call('close', event);
   }
 
-  private _emitError(error: LifelineError): void {
-    this._log({ event: 'error', code: error.code, message: error.message });
+  private _emitError(error: Error): void {
+    this._log({ event: 'error', code: (error as LifelineError).code, message: error.message });
     this.emit('error', error);
     this._dom.call('error', { type: 'error', error, message: error.message, target: this });
   }
@@ -658,8 +657,19 @@ export class Socket<
     this._ws = undefined;
     ws.onopen = null;
     ws.onmessage = null;
-    ws.onerror = null;
-    ws.onclose = null;
+    if (ws.readyState === 3) {
+      ws.onerror = null;
+      ws.onclose = null;
+    } else {
+      // Until it has really closed, an abandoned transport keeps a no-op `error` handler:
+      // Node's `ws` emits `error` when closed while connecting, and an EventEmitter `error`
+      // without a listener would crash the process. Once closed, it lets go of both.
+      ws.onerror = ignore;
+      ws.onclose = () => {
+        ws.onerror = null;
+        ws.onclose = null;
+      };
+    }
     if (close && ws.readyState < 2) {
       try {
         ws.close(code, reason);

@@ -55,6 +55,19 @@ describe('envelope codec', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('strips hostile keys spelled with JSON escapes (regression)', () => {
+    for (const key of [
+      '\\u005f_proto__',
+      '__pro\\u0074o__',
+      'constructo\\u0072',
+      '\\u0070rototype',
+    ]) {
+      const envelope = decodeEnvelope(`{"type":"x","data":{"${key}":{"polluted":true},"ok":1}}`);
+      expect(envelope).toEqual({ type: 'x', data: { ok: 1 } });
+    }
+    expect(decodeEnvelope('{"type":"caf\\u00e9"}')).toEqual({ type: 'café' });
+  });
+
   it('survives a very deeply nested frame without throwing', () => {
     const deep = `{"type":"x","data":${'['.repeat(100000)}${']'.repeat(100000)},"constructor":1}`;
     expect(() => decodeEnvelope(deep)).not.toThrow();

@@ -80,7 +80,7 @@ afterEach(() => {
 
 function apply(socket: Socket, a: Action): void {
   const ws = FakeWebSocket.instances.at(-1);
-  const attached = ws && ws.onclose !== null;
+  const attached = ws && ws.onmessage !== null;
   switch (a.kind) {
     case 'open':
       if (attached && ws.readyState === 0) ws.open();

@@ -111,6 +111,26 @@ describe('sendJson and onMessage', () => {
 });
 
 describe('request/reply', () => {
+  it('never sends a queued request that timed out, was aborted or closed before the flush', async () => {
+    const socket = make({ requestTimeout: 1000, queue: { maxMessages: 3 } });
+    const controller = new AbortController();
+    const timedOut = socket.request('a', 1);
+    const aborted = socket.request('b', 2, { signal: controller.signal });
+    controller.abort();
+    vi.advanceTimersByTime(1000);
+    expect((await rejection(timedOut)).code).toBe('ERR_TIMEOUT');
+    expect((await rejection(aborted)).code).toBe('ERR_ABORTED');
+    // The dead frames give up their room in the queue instead of pushing live ones out.
+    socket.sendJson('x', 1);
+    socket.sendJson('y', 2);
+    const kept = socket.request('c', 3, { timeout: 0 });
+    expect(socket.queued).toBe(3);
+    FakeWebSocket.last.open();
+    expect(sentEnvelopes(FakeWebSocket.last).map((e) => e.type)).toEqual(['x', 'y', 'c']);
+    socket.close();
+    expect((await rejection(kept)).code).toBe('ERR_CLOSED');
+  });
+
   it('resolves with the reply data; a duplicate reply is ignored', async () => {
     const socket = make();
     FakeWebSocket.last.open();
@@ -230,7 +250,7 @@ describe('request/reply', () => {
     const second = socket.request('b', 2); // pushes the first out
     expect((await rejection(first)).code).toBe('ERR_QUEUE_FULL');
     socket.clearQueue();
-    expect((await rejection(second)).code).toBe('ERR_QUEUE_FULL');
+    expect((await rejection(second)).code).toBe('ERR_ABORTED');
 
     const expiring = make({ queue: { maxAge: 100 } });
     const stale = expiring.request('c', 3);

@@ -84,7 +84,10 @@ describe('resolveOptions', () => {
     expect(error.message).toContain(shown);
   });
 
-  it('rejects a non-object options argument', () => {
+  it('rejects a non-object options argument, with a hint for the native protocols habit', () => {
     expect(errorOf('fast').code).toBe('ERR_INVALID_OPTION');
+    const array = errorOf(['chat.v1']);
+    expect(array.code).toBe('ERR_INVALID_OPTION');
+    expect(array.message).toContain('{ protocols: [...] }');
   });
 });

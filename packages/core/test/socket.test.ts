@@ -20,7 +20,7 @@ function record(socket: Socket) {
   socket.on('close', (e) => events.push(`close:${e.code}:${e.wasClean}:${e.willReconnect}`));
   socket.on('reconnecting', (e) => events.push(`reconnecting:${e.attempt}:${e.delay}`));
   socket.on('giveup', (e) => events.push(`giveup:${e.attempts}:${e.lastClose?.code}`));
-  socket.on('error', (e) => events.push(`error:${(e as LifelineError).code}`));
+  socket.on('error', (e) => events.push(`error:${(e as LifelineError).code ?? 'transport'}`));
   return events;
 }
 
@@ -149,6 +149,7 @@ describe('reconnection', () => {
     expect(events).toEqual([
       'status:connecting->open',
       'open:0:false',
+      'error:transport', // like the native socket: error, then close
       'status:open->reconnecting',
       'close:1006:false:true',
       'reconnecting:1:1000',
@@ -253,7 +254,7 @@ describe('reconnection', () => {
     vi.advanceTimersByTime(2000);
     FakeWebSocket.last.fail();
     expect(socket.status).toBe('closed');
-    expect(events.filter((e) => !e.startsWith('status'))).toEqual([
+    expect(events.filter((e) => !e.startsWith('status') && e !== 'error:transport')).toEqual([
       'close:1006:false:true',
       'reconnecting:1:1000',
       'close:1006:false:true',
@@ -261,6 +262,7 @@ describe('reconnection', () => {
       'close:1006:false:false',
       'giveup:2:1006',
     ]);
+    expect(events.filter((e) => e === 'error:transport')).toHaveLength(3);
     expect(FakeWebSocket.instances).toHaveLength(3);
     expect(vi.getTimerCount()).toBe(0);
   });

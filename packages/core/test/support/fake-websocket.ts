@@ -14,9 +14,9 @@ export class FakeWebSocket {
     if (!ws) throw new Error('no FakeWebSocket was created');
     return ws;
   }
-  /** Instances Lifeline still listens to and that are not closed. */
+  /** Instances Lifeline still listens to (it reads their messages) and that are not closed. */
   static live(): FakeWebSocket[] {
-    return FakeWebSocket.instances.filter((ws) => ws.readyState < 3 && ws.onclose !== null);
+    return FakeWebSocket.instances.filter((ws) => ws.readyState < 3 && ws.onmessage !== null);
   }
 
   readonly CONNECTING = 0;

@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { defineConfig } from 'vitepress';
+
+// Pages other engineers write land in parallel; until one exists, a link to it is not
+// counted as dead. Every other link is checked (VitePress fails the build on dead links).
+const pending = ['guide/react', 'guide/vue', 'benchmarks'].filter(
+  (page) => !existsSync(new URL(`../${page}.md`, import.meta.url)),
+);
+
+export default defineConfig({
+  title: 'Lifeline',
+  description: 'A browser WebSocket client that does not drop the ball.',
+  cleanUrls: true,
+  lastUpdated: false,
+  ignoreDeadLinks: pending.map((page) => new RegExp(`(^|/)${page}(\\.md)?$`)),
+  // Code samples are .ts files next to the pages; only markdown becomes a page.
+  srcExclude: ['**/README.md', 'examples/**', 'test/**', 'tools/**'],
+  // `node scripts/docs.mjs --check` only needs the build to succeed, not a small bundle.
+  vite: { build: { minify: process.env.LIFELINE_DOCS_CHECK !== '1' } },
+  markdown: {
+    // VitePress silently includes a whole file when a `<<< file#region` names a region that
+    // does not exist; fail the build instead, so a renamed region cannot go unnoticed.
+    config(md) {
+      md.core.ruler.push('lifeline-snippet-regions', (state) => {
+        for (const token of state.tokens) {
+          const [file, region] = (token as { src?: [string, string] }).src ?? [];
+          if (!file || !region) continue;
+          const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+          if (!new RegExp(`^\\s*// #region ${region}$`, 'm').test(text))
+            throw new Error(
+              `${state.env.relativePath}: snippet region "${region}" not found in ${file}`,
+            );
+        }
+      });
+    },
+  },
+  themeConfig: {
+    search: process.env.LIFELINE_DOCS_CHECK === '1' ? undefined : { provider: 'local' },
+    nav: [
+      { text: 'Guide', link: '/getting-started' },
+      { text: 'Server protocol', link: '/server/protocol' },
+      { text: 'Reference', link: '/reference/options' },
+      { text: 'API', link: '/api/' },
+    ],
+    sidebar: [
+      {
+        text: 'Guide',
+        items: [
+          { text: 'Getting started', link: '/getting-started' },
+          { text: 'React', link: '/guide/react' },
+          { text: 'Vue', link: '/guide/vue' },
+        ],
+      },
+      {
+        text: 'Concepts',
+        items: [
+          { text: 'How a WebSocket opens', link: '/concepts/handshake' },
+          { text: 'Sockets vs polling', link: '/concepts/polling' },
+          { text: 'Status machine', link: '/concepts/status' },
+          { text: 'Reconnect policy', link: '/concepts/reconnect' },
+          { text: 'Backoff and jitter', link: '/concepts/backoff' },
+          { text: 'The queue', link: '/concepts/queue' },
+          { text: 'Heartbeat and half-open sockets', link: '/concepts/heartbeat' },
+          { text: 'Wake detection', link: '/concepts/wake' },
+          { text: 'Requests: at-least-once', link: '/concepts/requests' },
+        ],
+      },
+      {
+        text: 'Server',
+        items: [
+          { text: 'Protocol guide', link: '/server/protocol' },
+          { text: 'Production checklist', link: '/server/production' },
+        ],
+      },
+      {
+        text: 'Migration',
+        items: [
+          { text: 'From native WebSocket', link: '/migration/native-websocket' },
+          { text: 'From reconnecting-websocket', link: '/migration/reconnecting-websocket' },
+        ],
+      },
+      {
+        text: 'Reference',
+        items: [
+          { text: 'Options', link: '/reference/options' },
+          { text: 'Errors', link: '/reference/errors' },
+          { text: 'API (generated)', link: '/api/' },
+          { text: 'Benchmarks', link: '/benchmarks' },
+        ],
+      },
+    ],
+  },
+});

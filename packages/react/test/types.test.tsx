@@ -1,0 +1,61 @@
+// Type-level tests: `npx tsc -p tsconfig.json` fails if the typing regresses; the runtime body
+// only makes sure the hooks are called the way the types describe.
+import { Socket, type Status } from '@lifeline/core';
+import { cleanup, renderHook } from '@testing-library/react';
+import { afterEach, describe, expectTypeOf, it } from 'vitest';
+import { type IncomingEnvelope, useSocket, useSocketMessage, useSocketStatus } from '../src';
+
+type In = { chat: { text: string }; count: number };
+type Out = { say: { text: string } };
+type Req = { sum: { data: { a: number; b: number }; reply: number } };
+
+afterEach(cleanup);
+
+describe('typed messages', () => {
+  it('flows the message maps from useSocket generics to its result', () => {
+    const { result } = renderHook(() =>
+      useSocket<In, Out, Req>('ws://127.0.0.1:1/ws', { autoConnect: false }),
+    );
+    const { socket, status, lastMessage, sendJson, request } = result.current;
+    expectTypeOf(socket).toEqualTypeOf<Socket<In, Out, Req> | null>();
+    expectTypeOf(status).toEqualTypeOf<Status>();
+    expectTypeOf(lastMessage).toEqualTypeOf<IncomingEnvelope<Socket<In>> | undefined>();
+    if (lastMessage?.type === 'chat')
+      expectTypeOf(lastMessage.data).toEqualTypeOf<{ text: string } | undefined>();
+    if (lastMessage?.type === 'count')
+      expectTypeOf(lastMessage.data).toEqualTypeOf<number | undefined>();
+    expectTypeOf(sendJson).parameter(0).toEqualTypeOf<'say'>();
+    expectTypeOf(request<'sum'>).returns.toEqualTypeOf<Promise<number>>();
+    // @ts-expect-error: 'chat' is incoming, not outgoing
+    expectTypeOf(() => sendJson('chat', { text: 'x' })).toBeFunction();
+    // @ts-expect-error: the say payload needs `text`
+    expectTypeOf(() => sendJson('say', { body: 'x' })).toBeFunction();
+  });
+
+  it('keeps the type of a socket passed in', () => {
+    const socket = new Socket<In, Out, Req>('ws://127.0.0.1:1/ws', { autoConnect: false });
+    const { result } = renderHook(() => useSocket(socket));
+    expectTypeOf(result.current.socket).toEqualTypeOf<Socket<In, Out, Req> | null>();
+    expectTypeOf(renderHook(() => useSocketStatus(socket)).result.current).toEqualTypeOf<Status>();
+    socket.dispose();
+  });
+
+  it('types useSocketMessage handlers from the socket', () => {
+    const socket = new Socket<In>('ws://127.0.0.1:1/ws', { autoConnect: false });
+    renderHook(() => {
+      useSocketMessage(socket, 'chat', (data, envelope) => {
+        expectTypeOf(data).toEqualTypeOf<{ text: string }>();
+        expectTypeOf(envelope.type).toEqualTypeOf<'chat'>();
+      });
+      useSocketMessage(socket, 'count', (data) => expectTypeOf(data).toEqualTypeOf<number>());
+      useSocketMessage(socket, '*', (envelope) =>
+        expectTypeOf(envelope.type).toEqualTypeOf<string>(),
+      );
+      // @ts-expect-error: no such incoming type
+      useSocketMessage(socket, 'nope', () => {});
+      // @ts-expect-error: chat data has no `body`
+      useSocketMessage(socket, 'chat', (data) => data.body);
+    });
+    socket.dispose();
+  });
+});

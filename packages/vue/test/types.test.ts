@@ -1,0 +1,46 @@
+// The message maps given to useSocket flow into sendJson, request, envelope and
+// useSocketMessage; tsc (run over the tests) fails this file if they stop flowing.
+import type { Envelope } from '@lifeline/core';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { effectScope } from 'vue';
+import { type UseSocketReturn, useSocket } from '../src/index';
+import { useSocketMessage } from '../src/useSocketMessage';
+import { WebSocket } from './harness';
+
+type In = { chat: { text: string }; count: number };
+type Out = { say: { text: string } };
+type Req = { sum: { data: { a: number; b: number }; reply: number } };
+
+/** Never called: each line must be a type error, or tsc fails on the unused directive. */
+export function rejectedByTypes(chat: UseSocketReturn<In, Out, Req>) {
+  // @ts-expect-error: `say` carries { text: string }
+  chat.sendJson('say', { text: 1 });
+  // @ts-expect-error: `shout` is not an outgoing type
+  chat.sendJson('shout', { text: 'hi' });
+  // @ts-expect-error: `sum` takes numbers
+  chat.request('sum', { a: '1', b: 2 });
+  // @ts-expect-error: `other` is not an incoming type
+  useSocketMessage(chat.socket, 'other', () => {});
+}
+
+describe('typed message maps', () => {
+  it('type sendJson, request, envelope and useSocketMessage from the maps', () => {
+    const scope = effectScope();
+    scope.run(() => {
+      const chat = useSocket<In, Out, Req>('ws://typed.test/', { WebSocket, autoConnect: false });
+      expect(chat.sendJson('say', { text: 'hi' })).toBe('queued');
+      const reply = chat.request('sum', { a: 1, b: 2 });
+      reply.catch(() => {}); // rejected with ERR_CLOSED when the scope stops
+      expectTypeOf(reply).toEqualTypeOf<Promise<number>>();
+      expectTypeOf(chat.envelope.value).toEqualTypeOf<
+        Envelope<'chat', { text: string }> | Envelope<'count', number> | undefined
+      >();
+      useSocketMessage(chat.socket, 'chat', (data, envelope) => {
+        expectTypeOf(data).toEqualTypeOf<{ text: string }>();
+        expectTypeOf(envelope.type).toEqualTypeOf<'chat'>();
+      });
+      expect(chat.socket.value?.queued).toBe(2);
+    });
+    scope.stop();
+  });
+});

@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { effectScope, nextTick, ref } from 'vue';
+import { useSocket } from '../src/useSocket';
+import { mockServer, mountSetup, settle, stopServers, WebSocket } from './harness';
+
+const options = { WebSocket, reconnect: { initialDelay: 10, maxDelay: 10 } };
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  stopServers();
+  vi.useRealTimers();
+});
+
+describe('useSocket in a component', () => {
+  it('creates the socket on mount and renders each status change', async () => {
+    const server = mockServer('ws://a.test/');
+    const { wrapper, result } = mountSetup(
+      () => useSocket('ws://a.test/', options),
+      (s) => s.status.value,
+    );
+    expect(result.socket.value).not.toBeNull();
+    expect(wrapper.text()).toBe('idle'); // the first render matches what the server rendered
+    await nextTick();
+    expect(wrapper.text()).toBe('connecting');
+    await settle();
+    expect(wrapper.text()).toBe('open');
+    expect(server.clients()).toHaveLength(1);
+
+    result.close();
+    await settle();
+    expect(wrapper.text()).toBe('closed');
+    wrapper.unmount();
+  });
+
+  it('puts the raw data of the last message in `data` and the last envelope in `envelope`', async () => {
+    const server = mockServer('ws://a.test/');
+    const { wrapper, result } = mountSetup(() => useSocket('ws://a.test/', options));
+    await settle();
+    const [client] = server.clients();
+    client!.send('plain text');
+    expect(result.data.value).toBe('plain text');
+    expect(result.envelope.value).toBeUndefined();
+
+    const frame = JSON.stringify({ type: 'chat', data: { text: 'hi' } });
+    client!.send(frame);
+    expect(result.data.value).toBe(frame);
+    expect(result.envelope.value).toMatchObject({ type: 'chat', data: { text: 'hi' } });
+    wrapper.unmount();
+  });
+
+  it('forwards sendJson and send to the socket', async () => {
+    const server = mockServer('ws://a.test/');
+    const received: unknown[] = [];
+    server.on('connection', (client) => client.on('message', (data) => received.push(data)));
+    const { wrapper, result } = mountSetup(() => useSocket('ws://a.test/', options));
+    await settle();
+    expect(result.send('raw')).toBe('sent');
+    expect(result.sendJson('chat', { text: 'hi' })).toBe('sent');
+    await settle(); // mock-socket delivers to the server after 4 ms
+    expect(received).toEqual(['raw', JSON.stringify({ type: 'chat', data: { text: 'hi' } })]);
+    wrapper.unmount();
+  });
+
+  it('reconnects the same socket to the new URL when the URL ref changes', async () => {
+    const first = mockServer('ws://a.test/');
+    const second = mockServer('ws://b.test/');
+    const url = ref('ws://a.test/');
+    const { wrapper, result } = mountSetup(() => useSocket(url, options));
+    await settle();
+    const socket = result.socket.value;
+    expect(first.clients()).toHaveLength(1);
+
+    url.value = 'ws://b.test/';
+    await settle();
+    expect(result.socket.value).toBe(socket);
+    expect(first.clients()).toHaveLength(0);
+    expect(second.clients()).toHaveLength(1);
+    expect(result.status.value).toBe('open');
+    wrapper.unmount();
+  });
+
+  it('leaves a closed socket closed on a URL change; open() then uses the new URL', async () => {
+    mockServer('ws://a.test/');
+    const second = mockServer('ws://b.test/');
+    const url = ref('ws://a.test/');
+    const { wrapper, result } = mountSetup(() => useSocket(() => url.value, options));
+    await settle();
+    result.close();
+    await settle();
+
+    url.value = 'ws://b.test/';
+    await settle();
+    expect(result.status.value).toBe('closed');
+    expect(second.clients()).toHaveLength(0);
+
+    result.open();
+    await settle();
+    expect(result.status.value).toBe('open');
+    expect(second.clients()).toHaveLength(1);
+    wrapper.unmount();
+  });
+
+  it('disposes the socket on unmount, leaving no connection and no timer', async () => {
+    const server = mockServer('ws://a.test/');
+    const { wrapper, result } = mountSetup(() =>
+      useSocket('ws://a.test/', { ...options, heartbeat: true }),
+    );
+    await settle();
+    expect(server.clients()).toHaveLength(1);
+    expect(vi.getTimerCount()).toBeGreaterThan(0); // the heartbeat is running
+
+    wrapper.unmount();
+    await settle();
+    expect(server.clients()).toHaveLength(0);
+    expect(result.socket.value?.status).toBe('closed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('refuses to send before mount with a clear ERR_NOT_OPEN', async () => {
+    mockServer('ws://a.test/');
+    let early: unknown;
+    let rejected: Promise<unknown> | undefined;
+    const { wrapper } = mountSetup(() => {
+      const result = useSocket('ws://a.test/', options);
+      try {
+        result.sendJson('hello', {});
+      } catch (error) {
+        early = error;
+      }
+      rejected = result.request('sum', { a: 1 });
+      rejected.catch(() => {});
+      return result;
+    });
+    expect(early).toMatchObject({ code: 'ERR_NOT_OPEN', message: expect.stringMatching(/mount/) });
+    await expect(rejected).rejects.toMatchObject({ code: 'ERR_NOT_OPEN' });
+    wrapper.unmount();
+  });
+});
+
+describe('useSocket in an effect scope', () => {
+  it('creates the socket at once and disposes it when the scope stops', async () => {
+    const server = mockServer('ws://a.test/');
+    const scope = effectScope();
+    const result = scope.run(() => useSocket('ws://a.test/', options))!;
+    expect(result.status.value).toBe('connecting');
+    await settle();
+    expect(result.status.value).toBe('open');
+    expect(server.clients()).toHaveLength(1);
+
+    scope.stop();
+    await settle();
+    expect(server.clients()).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps `idle` and opens nothing with autoConnect: false until open()', async () => {
+    const server = mockServer('ws://a.test/');
+    const scope = effectScope();
+    const result = scope.run(() => useSocket('ws://a.test/', { ...options, autoConnect: false }))!;
+    await settle();
+    expect(result.status.value).toBe('idle');
+    expect(server.clients()).toHaveLength(0);
+    result.open();
+    await settle();
+    expect(result.status.value).toBe('open');
+    scope.stop();
+  });
+});

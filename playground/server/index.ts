@@ -1,0 +1,6 @@
+// The playground dev server as a reusable module (DESIGN §8: a seam for `@lifeline/testing`).
+export { computeAccept, WEBSOCKET_GUID } from './accept';
+export { type DevServer, type DevServerOptions, startDevServer } from './dev-server';
+export { FAULT_KINDS, FAULT_LIMITS, type Fault, parseFault } from './faults';
+export type { HandshakeInfo } from './handshake';
+export { type Envelope, parseEnvelope, respond } from './protocol';
