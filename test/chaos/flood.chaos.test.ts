@@ -3,20 +3,14 @@
 // --expose-gc, so heap is measured after real garbage collections.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { chaosReport } from '../support/chaos-report';
+import { describe, expect, it } from 'vitest';
+import { chaosSuite } from '../support/chaos-suite';
 import { startTestServer } from '../support/ws-server';
 
 const CLIENT = fileURLToPath(new URL('../support/flood-client.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COUNT = 100_000;
-const report = chaosReport(import.meta.url);
-const cleanup: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-afterAll(() => report.flush());
+const { report, cleanup } = chaosSuite(import.meta.url);
 
 interface FloodResult {
   raw: number;

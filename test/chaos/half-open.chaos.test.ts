@@ -2,26 +2,17 @@
 // looks OPEN over a dead peer (half-open). Only the heartbeat can tell; it must do so within
 // interval + timeout, then Lifeline must reconnect after SIGCONT or a restart.
 import { type CloseEvent, Socket } from '@lifeline/core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { chaosReport } from '../support/chaos-report';
+import { describe, expect, it } from 'vitest';
+import { chaosSuite } from '../support/chaos-suite';
 import { type ChildServer, startChildServer } from '../support/child-server';
-import { GuardedWebSocket, takeUnhandledErrors } from '../support/guarded-ws';
+import { GuardedWebSocket } from '../support/guarded-ws';
 import { sleep, waitUntil } from '../support/wait';
 
 const WebSocket = GuardedWebSocket as never;
 const heartbeat = { interval: 300, timeout: 300 };
 // Timers on a loaded 2-core CI machine fire late; this is the slack on top of the contract.
 const SLACK = 300;
-const report = chaosReport(import.meta.url);
-const cleanup: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-  expect(takeUnhandledErrors(), 'ws error events nobody listened to (uncaught in Node)').toEqual(
-    [],
-  );
-});
-afterAll(() => report.flush());
+const { report, cleanup } = chaosSuite(import.meta.url, { checkUnhandled: true });
 
 async function frozenServerScenario(recover: (server: ChildServer) => Promise<void>, name: string) {
   const server = await startChildServer();

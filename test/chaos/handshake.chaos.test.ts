@@ -4,23 +4,14 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket as TcpSocket } from 'node:net';
 import { type CloseEvent, type LifelineError, Socket } from '@lifeline/core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { chaosReport } from '../support/chaos-report';
-import { GuardedWebSocket, takeUnhandledErrors } from '../support/guarded-ws';
+import { describe, expect, it } from 'vitest';
+import { chaosSuite } from '../support/chaos-suite';
+import { GuardedWebSocket } from '../support/guarded-ws';
 import { sleep, waitUntil } from '../support/wait';
 import { startTestServer } from '../support/ws-server';
 
 const WebSocket = GuardedWebSocket as never;
-const report = chaosReport(import.meta.url);
-const cleanup: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-  expect(takeUnhandledErrors(), 'ws error events nobody listened to (uncaught in Node)').toEqual(
-    [],
-  );
-});
-afterAll(() => report.flush());
+const { report, cleanup } = chaosSuite(import.meta.url, { checkUnhandled: true });
 
 async function listen<T extends Server | ReturnType<typeof createTcpServer>>(
   server: T,

@@ -3,11 +3,11 @@
 // the globals for the duration of the test.
 import { fileURLToPath } from 'node:url';
 import { Socket } from '@lifeline/core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
-import { chaosReport } from '../support/chaos-report';
+import { chaosSuite } from '../support/chaos-suite';
 import { envelopeHandler } from '../support/envelope-handler';
-import { GuardedWebSocket, takeUnhandledErrors } from '../support/guarded-ws';
+import { GuardedWebSocket } from '../support/guarded-ws';
 import { waitUntil } from '../support/wait';
 import { startTestServer } from '../support/ws-server';
 
@@ -16,16 +16,7 @@ const IIFE = fileURLToPath(
   new URL('../../packages/core/dist/lifeline.iife.min.js', import.meta.url),
 );
 const reconnect = { initialDelay: 20, maxDelay: 300 };
-const report = chaosReport(import.meta.url);
-const cleanup: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-  expect(takeUnhandledErrors(), 'ws error events nobody listened to (uncaught in Node)').toEqual(
-    [],
-  );
-});
-afterAll(() => report.flush());
+const { report, cleanup } = chaosSuite(import.meta.url, { checkUnhandled: true });
 
 /** Wraps the timer globals; counts live handles, split by whether Lifeline created them. */
 function trackTimers() {

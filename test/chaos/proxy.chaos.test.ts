@@ -1,9 +1,9 @@
 // Lifeline behind a real nginx reverse proxy: nginx SIGKILLed and restarted on the same port,
 // and nginx's proxy_read_timeout cutting idle connections (with and without a heartbeat).
 import { Socket } from '@lifeline/core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket as WS } from 'ws';
-import { chaosReport } from '../support/chaos-report';
+import { chaosSuite } from '../support/chaos-suite';
 import { envelopeHandler } from '../support/envelope-handler';
 import { startNginx } from '../support/nginx';
 import { sleep, waitUntil } from '../support/wait';
@@ -11,13 +11,7 @@ import { startTestServer } from '../support/ws-server';
 
 const WebSocket = WS as never;
 const reconnect = { initialDelay: 20, maxDelay: 300 };
-const report = chaosReport(import.meta.url);
-const cleanup: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-afterAll(() => report.flush());
+const { report, cleanup } = chaosSuite(import.meta.url);
 
 const parsed = (frames: string[]) => frames.map((frame) => JSON.parse(frame));
 const seqOf = (frames: string[]) =>

@@ -1,24 +1,15 @@
 // Debug logs through restarts, drops, failed attempts and bad provider URLs never carry the
 // token, whether it sits in the URL's `?token=` or comes from a rotating URL provider.
 import { type LogRecord, Socket } from '@lifeline/core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { chaosReport } from '../support/chaos-report';
-import { GuardedWebSocket, takeUnhandledErrors } from '../support/guarded-ws';
+import { describe, expect, it } from 'vitest';
+import { chaosSuite } from '../support/chaos-suite';
+import { GuardedWebSocket } from '../support/guarded-ws';
 import { sleep, waitUntil } from '../support/wait';
 import { startTestServer } from '../support/ws-server';
 
 const WebSocket = GuardedWebSocket as never;
 const reconnect = { initialDelay: 20, maxDelay: 300 };
-const report = chaosReport(import.meta.url);
-const cleanup: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-  expect(takeUnhandledErrors(), 'ws error events nobody listened to (uncaught in Node)').toEqual(
-    [],
-  );
-});
-afterAll(() => report.flush());
+const { report, cleanup } = chaosSuite(import.meta.url, { checkUnhandled: true });
 
 describe('debug log redaction', () => {
   it('never logs the token of a fixed URL or of a rotating URL provider', async () => {

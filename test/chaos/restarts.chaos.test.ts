@@ -3,22 +3,16 @@
 // and requests. Asserts exactly-once, in-order delivery where Lifeline promises it, and
 // measures what plain sends lose when the dying socket still looked OPEN.
 import { Socket } from '@lifeline/core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket as WS } from 'ws';
-import { chaosReport } from '../support/chaos-report';
+import { chaosSuite } from '../support/chaos-suite';
 import { startChildServer } from '../support/child-server';
 import { sleep, waitUntil } from '../support/wait';
 import { startTestServer } from '../support/ws-server';
 
 const WebSocket = WS as never;
 const reconnect = { initialDelay: 20, maxDelay: 300 };
-const report = chaosReport(import.meta.url);
-const cleanup: Array<() => unknown> = [];
-
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-afterAll(() => report.flush());
+const { report, cleanup } = chaosSuite(import.meta.url);
 
 const downMs = () => 200 + Math.floor(Math.random() * 300);
 const seqOf = (frames: string[], type: string) =>

@@ -1,43 +1,25 @@
 // Heartbeat, network awareness and wake detection, with fake timers and a FakeWebSocket.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SocketOptions } from '../src/options';
-import { Socket } from '../src/socket';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { WAKE_THRESHOLD, WATCHDOG_TICK } from '../src/wake';
-import { FakeWebSocket, FakeWS } from './support/fake-websocket';
+import { FakeWebSocket } from './support/fake-websocket';
+import { makeSocket, useFakeSocketEnvironment } from './support/harness';
 
-const sockets: Socket[] = [];
-const make = (options: SocketOptions = {}) => {
-  const socket = new Socket('wss://example.test/ws', {
-    WebSocket: FakeWS,
-    reconnect: { jitter: 'none' },
-    ...options,
-  });
-  sockets.push(socket);
-  return socket;
-};
+useFakeSocketEnvironment();
 
 let online = true;
 let visibility: DocumentVisibilityState = 'visible';
 beforeEach(() => {
-  FakeWebSocket.reset();
-  vi.useFakeTimers();
   online = true;
   visibility = 'visible';
   vi.spyOn(navigator, 'onLine', 'get').mockImplementation(() => online);
   vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => visibility);
-});
-afterEach(() => {
-  // Sockets of earlier tests must not react to this test's online/visibility events.
-  for (const socket of sockets.splice(0)) socket.dispose();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
 });
 
 describe('heartbeat', () => {
   const heartbeat = { interval: 1000, timeout: 500 };
 
   it('pings after interval ms of silence, not while frames keep arriving', () => {
-    make({ heartbeat });
+    makeSocket({ heartbeat });
     const ws = FakeWebSocket.last;
     ws.open();
     vi.advanceTimersByTime(600);
@@ -49,7 +31,7 @@ describe('heartbeat', () => {
   });
 
   it('closes with 4000 "heartbeat timeout" and reconnects when nothing answers', () => {
-    const socket = make({ heartbeat });
+    const socket = makeSocket({ heartbeat });
     const closes: unknown[] = [];
     socket.on('close', (e) => closes.push([e.code, e.reason, e.wasClean, e.willReconnect]));
     const ws = FakeWebSocket.last;
@@ -65,7 +47,7 @@ describe('heartbeat', () => {
   });
 
   it('any frame after the ping proves the connection; a pong also measures latency', () => {
-    const socket = make({ heartbeat: { ...heartbeat, message: 'PING' } });
+    const socket = makeSocket({ heartbeat: { ...heartbeat, message: 'PING' } });
     const ws = FakeWebSocket.last;
     ws.open();
     vi.advanceTimersByTime(1000);
@@ -84,7 +66,7 @@ describe('heartbeat', () => {
   });
 
   it('stops with the connection: no ping is sent while reconnecting', () => {
-    make({ heartbeat });
+    makeSocket({ heartbeat });
     FakeWebSocket.last.open();
     FakeWebSocket.last.fail();
     expect(vi.getTimerCount()).toBe(1); // only the backoff timer
@@ -94,7 +76,7 @@ describe('heartbeat', () => {
 describe('network awareness', () => {
   it('spends no attempt while offline and tries at once on online', () => {
     online = false;
-    const socket = make();
+    const socket = makeSocket();
     expect(socket.status).toBe('connecting');
     expect(FakeWebSocket.instances).toHaveLength(0);
     vi.advanceTimersByTime(60000);
@@ -105,7 +87,7 @@ describe('network awareness', () => {
   });
 
   it('skips the rest of a backoff wait when the network comes back or the page is shown', () => {
-    const socket = make({ reconnect: { initialDelay: 20000, jitter: 'none' } });
+    const socket = makeSocket({ reconnect: { initialDelay: 20000, jitter: 'none' } });
     FakeWebSocket.last.fail();
     expect(socket.status).toBe('reconnecting');
     window.dispatchEvent(new Event('online'));
@@ -124,14 +106,14 @@ describe('network awareness', () => {
 
   it('network: false ignores the browser online state', () => {
     online = false;
-    make({ network: false });
+    makeSocket({ network: false });
     expect(FakeWebSocket.instances).toHaveLength(1);
   });
 
   it('detaches its listeners when closed', () => {
     const add = vi.spyOn(window, 'addEventListener');
     const remove = vi.spyOn(window, 'removeEventListener');
-    const socket = make();
+    const socket = makeSocket();
     socket.close();
     expect(add.mock.calls.map((c) => c[0])).toEqual(['online']);
     expect(remove.mock.calls.map((c) => c[0])).toEqual(['online']);
@@ -145,7 +127,7 @@ describe('wake detection', () => {
   };
 
   it('without a heartbeat, a clock jump while visible reconnects at once', () => {
-    const socket = make();
+    const socket = makeSocket();
     const wakes: number[] = [];
     socket.on('wake', (e) => wakes.push(e.sleptMs));
     FakeWebSocket.last.open();
@@ -157,7 +139,7 @@ describe('wake detection', () => {
   });
 
   it('with a heartbeat, a wake probes at once and reconnects within the timeout if dead', () => {
-    const socket = make({ heartbeat: { interval: 25000, timeout: 2000 } });
+    const socket = makeSocket({ heartbeat: { interval: 25000, timeout: 2000 } });
     const ws = FakeWebSocket.last;
     ws.open();
     document.dispatchEvent(new Event('resume'));
@@ -168,7 +150,7 @@ describe('wake detection', () => {
   });
 
   it('with a heartbeat, a live connection answers the probe and stays', () => {
-    const socket = make({ heartbeat: { interval: 25000, timeout: 2000 } });
+    const socket = makeSocket({ heartbeat: { interval: 25000, timeout: 2000 } });
     const ws = FakeWebSocket.last;
     ws.open();
     sleep(30000);
@@ -180,7 +162,7 @@ describe('wake detection', () => {
   });
 
   it('a jump while the page was hidden (timer throttling) is not a wake', () => {
-    const socket = make();
+    const socket = makeSocket();
     const wake = vi.fn();
     socket.on('wake', wake);
     FakeWebSocket.last.open();
@@ -196,13 +178,13 @@ describe('wake detection', () => {
   });
 
   it('small clock drift is not a wake, and wake: false turns detection off', () => {
-    const socket = make();
+    const socket = makeSocket();
     const wake = vi.fn();
     socket.on('wake', wake);
     FakeWebSocket.last.open();
     sleep(WAKE_THRESHOLD - 1000);
     expect(wake).not.toHaveBeenCalled();
-    const off = make({ wake: false });
+    const off = makeSocket({ wake: false });
     off.on('wake', wake);
     FakeWebSocket.last.open();
     document.dispatchEvent(new Event('resume'));

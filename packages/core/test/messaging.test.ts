@@ -1,31 +1,12 @@
 // Envelopes over the socket: sendJson, onMessage routing and request/reply, with fake timers.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LifelineError } from '../src/errors';
-import type { SocketOptions } from '../src/options';
-import { Socket } from '../src/socket';
-import { FakeWebSocket, FakeWS } from './support/fake-websocket';
+import { FakeWebSocket } from './support/fake-websocket';
+import { makeSocket, useFakeSocketEnvironment } from './support/harness';
 
-const sockets: Socket[] = [];
-const make = (options: SocketOptions = {}) => {
-  const socket = new Socket('wss://example.test/ws', {
-    WebSocket: FakeWS,
-    reconnect: { jitter: 'none' },
-    ...options,
-  });
-  sockets.push(socket);
-  return socket;
-};
 const sentEnvelopes = (ws: FakeWebSocket) => ws.sent.map((frame) => JSON.parse(frame as string));
 
-beforeEach(() => {
-  FakeWebSocket.reset();
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.dispose();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useFakeSocketEnvironment();
 
 async function rejection(promise: Promise<unknown>): Promise<LifelineError> {
   try {
@@ -38,7 +19,7 @@ async function rejection(promise: Promise<unknown>): Promise<LifelineError> {
 
 describe('sendJson and onMessage', () => {
   it('sends envelopes, queued like send', () => {
-    const socket = make();
+    const socket = makeSocket();
     expect(socket.sendJson('chat', { text: 'early' })).toBe('queued');
     FakeWebSocket.last.open();
     expect(socket.sendJson('chat', { text: 'now' })).toBe('sent');
@@ -49,7 +30,7 @@ describe('sendJson and onMessage', () => {
   });
 
   it('routes envelopes by type, "*" gets every envelope, unsubscribe stops delivery', () => {
-    const socket = make();
+    const socket = makeSocket();
     const chat = vi.fn();
     const all = vi.fn();
     const raw = vi.fn();
@@ -72,7 +53,7 @@ describe('sendJson and onMessage', () => {
   it('a handler that unsubscribes itself or throws does not disturb the others', () => {
     const reported = vi.fn();
     vi.stubGlobal('reportError', reported);
-    const socket = make();
+    const socket = makeSocket();
     const calls: string[] = [];
     const off = socket.onMessage('x', () => {
       calls.push('first');
@@ -99,7 +80,7 @@ describe('sendJson and onMessage', () => {
         return type && data ? { type, data: JSON.parse(data) } : undefined;
       },
     };
-    const socket = make({ codec });
+    const socket = makeSocket({ codec });
     const handler = vi.fn();
     socket.onMessage('n', handler);
     FakeWebSocket.last.open();
@@ -112,7 +93,7 @@ describe('sendJson and onMessage', () => {
 
 describe('request/reply', () => {
   it('never sends a queued request that timed out, was aborted or closed before the flush', async () => {
-    const socket = make({ requestTimeout: 1000, queue: { maxMessages: 3 } });
+    const socket = makeSocket({ requestTimeout: 1000, queue: { maxMessages: 3 } });
     const controller = new AbortController();
     const timedOut = socket.request('a', 1);
     const aborted = socket.request('b', 2, { signal: controller.signal });
@@ -132,7 +113,7 @@ describe('request/reply', () => {
   });
 
   it('resolves with the reply data; a duplicate reply is ignored', async () => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.open();
     const promise = socket.request('sum', { a: 1, b: 2 });
     const [request] = sentEnvelopes(FakeWebSocket.last);
@@ -147,14 +128,14 @@ describe('request/reply', () => {
   });
 
   it('uses unique ids', () => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.open();
     for (let i = 0; i < 100; i++) void socket.request('x', i).catch(() => {});
     expect(new Set(sentEnvelopes(FakeWebSocket.last).map((e) => e.id)).size).toBe(100);
   });
 
   it('rejects with ERR_REMOTE carrying the server message and code', async () => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.open();
     const promise = socket.request('sum', { a: 'x' });
     const { id } = sentEnvelopes(FakeWebSocket.last)[0];
@@ -173,7 +154,7 @@ describe('request/reply', () => {
   });
 
   it('times out with ERR_TIMEOUT (option or requestTimeout) and leaves no timer', async () => {
-    const socket = make({ requestTimeout: 3000 });
+    const socket = makeSocket({ requestTimeout: 3000 });
     FakeWebSocket.last.open();
     const byDefault = socket.request('slow', null);
     const byOption = socket.request('slow', null, { timeout: 500 });
@@ -187,7 +168,7 @@ describe('request/reply', () => {
   });
 
   it('aborts with ERR_ABORTED, also when the signal is already aborted', async () => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.open();
     const controller = new AbortController();
     const promise = socket.request('x', 1, { signal: controller.signal });
@@ -201,7 +182,7 @@ describe('request/reply', () => {
   });
 
   it('is resent with the same id after a reconnect and resolves exactly once', async () => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.open();
     const promise = socket.request('work', { n: 1 });
     const queuedLater = socket.request('later', null); // sent too
@@ -225,19 +206,19 @@ describe('request/reply', () => {
   });
 
   it('rejects pending requests with ERR_CLOSED on close(), dispose() and a fatal close', async () => {
-    const a = make();
+    const a = makeSocket();
     FakeWebSocket.last.open();
     const pa = a.request('x', 1);
     a.close();
     expect((await rejection(pa)).code).toBe('ERR_CLOSED');
 
-    const b = make();
+    const b = makeSocket();
     const pb = b.request('x', 1); // queued
     b.dispose();
     expect((await rejection(pb)).code).toBe('ERR_CLOSED');
     expect((await rejection(b.request('x', 2))).code).toBe('ERR_CLOSED');
 
-    const c = make();
+    const c = makeSocket();
     FakeWebSocket.last.open();
     const pc = c.request('x', 1);
     FakeWebSocket.last.serverClose(4001, 'unauthorized');
@@ -245,20 +226,20 @@ describe('request/reply', () => {
   });
 
   it('rejects at once when its queued frame is dropped, with queue: false when not open', async () => {
-    const socket = make({ queue: { maxMessages: 1 } });
+    const socket = makeSocket({ queue: { maxMessages: 1 } });
     const first = socket.request('a', 1);
     const second = socket.request('b', 2); // pushes the first out
     expect((await rejection(first)).code).toBe('ERR_QUEUE_FULL');
     socket.clearQueue();
     expect((await rejection(second)).code).toBe('ERR_ABORTED');
 
-    const expiring = make({ queue: { maxAge: 100 } });
+    const expiring = makeSocket({ queue: { maxAge: 100 } });
     const stale = expiring.request('c', 3);
     vi.advanceTimersByTime(200);
     FakeWebSocket.last.open();
     expect((await rejection(stale)).code).toBe('ERR_TIMEOUT');
 
-    const strict = make({ queue: false });
+    const strict = makeSocket({ queue: false });
     expect((await rejection(strict.request('d', 4))).code).toBe('ERR_NOT_OPEN');
   });
 });

@@ -1,17 +1,9 @@
 // The Socket's state machine over a hand-driven FakeWebSocket, with fake timers.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LifelineError } from '../src/errors';
-import type { SocketOptions } from '../src/options';
 import { Socket } from '../src/socket';
 import { FakeWebSocket, FakeWS } from './support/fake-websocket';
-
-const URL_ = 'wss://example.test/ws';
-const sockets: Socket[] = [];
-const make = (options: SocketOptions = {}) => {
-  const socket = new Socket(URL_, { WebSocket: FakeWS, reconnect: { jitter: 'none' }, ...options });
-  sockets.push(socket);
-  return socket;
-};
+import { makeSocket, SOCKET_URL, useFakeSocketEnvironment } from './support/harness';
 
 function record(socket: Socket) {
   const events: string[] = [];
@@ -24,35 +16,27 @@ function record(socket: Socket) {
   return events;
 }
 
-beforeEach(() => {
-  FakeWebSocket.reset();
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.dispose();
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+useFakeSocketEnvironment();
 
 describe('connecting and the native surface', () => {
   it('connects on construction, reports status and readyState like a WebSocket', () => {
-    const socket = make();
+    const socket = makeSocket();
     const events = record(socket);
     expect(socket.status).toBe('connecting');
     expect(socket.readyState).toBe(Socket.CONNECTING);
-    expect(FakeWebSocket.last.url).toBe(URL_);
+    expect(FakeWebSocket.last.url).toBe(SOCKET_URL);
     FakeWebSocket.last.open('chat.v1');
     expect(socket.status).toBe('open');
     expect(socket.readyState).toBe(socket.OPEN);
     expect(socket.protocol).toBe('chat.v1');
-    expect(socket.url).toBe(URL_);
+    expect(socket.url).toBe(SOCKET_URL);
     expect(events).toEqual(['status:connecting->open', 'open:0:false']);
     expect([Socket.CONNECTING, Socket.OPEN, Socket.CLOSING, Socket.CLOSED]).toEqual([0, 1, 2, 3]);
     expect([socket.CONNECTING, socket.OPEN, socket.CLOSING, socket.CLOSED]).toEqual([0, 1, 2, 3]);
   });
 
   it('autoConnect: false stays idle (readyState CLOSED) until connect()', () => {
-    const socket = make({ autoConnect: false });
+    const socket = makeSocket({ autoConnect: false });
     expect(socket.status).toBe('idle');
     expect(socket.readyState).toBe(3);
     expect(FakeWebSocket.instances).toHaveLength(0);
@@ -63,7 +47,7 @@ describe('connecting and the native surface', () => {
   });
 
   it('fires onopen/onmessage/onclose/onerror and addEventListener listeners with native-shaped events', () => {
-    const socket = make({ reconnect: false, protocols: ['a', 'b'] });
+    const socket = makeSocket({ reconnect: false, protocols: ['a', 'b'] });
     const seen: string[] = [];
     socket.onopen = (e) => seen.push(`onopen:${e.type}`);
     socket.onmessage = (e) => seen.push(`onmessage:${e.data}`);
@@ -90,7 +74,7 @@ describe('connecting and the native surface', () => {
   });
 
   it('onerror receives an event carrying the LifelineError', () => {
-    const socket = make({ url: undefined } as never);
+    const socket = makeSocket({ url: undefined } as never);
     socket.close();
     const errors: unknown[] = [];
     const s2 = new Socket(() => 'ftp://nope', { WebSocket: FakeWS, reconnect: false });
@@ -105,7 +89,7 @@ describe('connecting and the native surface', () => {
   });
 
   it('binaryType is applied to every underlying socket', () => {
-    const socket = make({ binaryType: 'arraybuffer' });
+    const socket = makeSocket({ binaryType: 'arraybuffer' });
     expect(FakeWebSocket.last.binaryType).toBe('arraybuffer');
     socket.binaryType = 'blob';
     expect(FakeWebSocket.last.binaryType).toBe('blob');
@@ -123,7 +107,7 @@ describe('connecting and the native surface', () => {
   it('throws ERR_NO_WEBSOCKET when there is no constructor', () => {
     vi.stubGlobal('WebSocket', undefined);
     try {
-      expect(() => new Socket(URL_)).toThrowError(
+      expect(() => new Socket(SOCKET_URL)).toThrowError(
         expect.objectContaining({ code: 'ERR_NO_WEBSOCKET' }),
       );
     } finally {
@@ -134,7 +118,7 @@ describe('connecting and the native surface', () => {
 
 describe('reconnection', () => {
   it('reconnects after an unclean close with the backoff delay, then reports reconnected', () => {
-    const socket = make();
+    const socket = makeSocket();
     const events = record(socket);
     FakeWebSocket.last.open();
     FakeWebSocket.last.fail();
@@ -159,7 +143,7 @@ describe('reconnection', () => {
   });
 
   it('grows the delay per failed attempt and resets it after staying open resetAfter ms', () => {
-    const socket = make();
+    const socket = makeSocket();
     const delays: number[] = [];
     socket.on('reconnecting', (e) => delays.push(e.delay));
     FakeWebSocket.last.fail(); // initial attempt failed
@@ -183,7 +167,7 @@ describe('reconnection', () => {
   it.each([1000, 1002, 1003, 1007, 1008, 1009, 1010, 4001])(
     'goes to closed after server code %i',
     (code) => {
-      const socket = make();
+      const socket = makeSocket();
       const events = record(socket);
       FakeWebSocket.last.open();
       FakeWebSocket.last.serverClose(code);
@@ -195,7 +179,7 @@ describe('reconnection', () => {
   );
 
   it.each([1001, 1011, 1012, 1013, 1014])('reconnects after server code %i', (code) => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.open();
     FakeWebSocket.last.serverClose(code);
     expect(socket.status).toBe('reconnecting');
@@ -205,7 +189,7 @@ describe('reconnection', () => {
 
   it('shouldReconnect overrides the policy (and a throwing one means no)', () => {
     const seen: number[] = [];
-    const socket = make({
+    const socket = makeSocket({
       reconnect: {
         jitter: 'none',
         shouldReconnect: (c) => {
@@ -225,7 +209,7 @@ describe('reconnection', () => {
 
     const reported = vi.fn();
     vi.stubGlobal('reportError', reported);
-    const throwing = make({
+    const throwing = makeSocket({
       reconnect: {
         shouldReconnect: () => {
           throw new Error('policy bug');
@@ -239,14 +223,14 @@ describe('reconnection', () => {
   });
 
   it('reconnect: false never retries', () => {
-    const socket = make({ reconnect: false });
+    const socket = makeSocket({ reconnect: false });
     FakeWebSocket.last.open();
     FakeWebSocket.last.fail();
     expect(socket.status).toBe('closed');
   });
 
   it('gives up after maxAttempts with giveup {attempts, lastClose}', () => {
-    const socket = make({ reconnect: { maxAttempts: 2, jitter: 'none' } });
+    const socket = makeSocket({ reconnect: { maxAttempts: 2, jitter: 'none' } });
     const events = record(socket);
     FakeWebSocket.last.fail();
     vi.advanceTimersByTime(1000);
@@ -268,7 +252,7 @@ describe('reconnection', () => {
   });
 
   it('fails an attempt that stays CONNECTING longer than connectTimeout', () => {
-    const socket = make({ connectTimeout: 3000 });
+    const socket = makeSocket({ connectTimeout: 3000 });
     const events = record(socket);
     vi.advanceTimersByTime(2999);
     expect(socket.status).toBe('connecting');
@@ -282,7 +266,7 @@ describe('reconnection', () => {
   });
 
   it('reconnect() drops the connection and reconnects at once with a fresh count', () => {
-    const socket = make();
+    const socket = makeSocket();
     const events = record(socket);
     FakeWebSocket.last.open();
     socket.reconnect();
@@ -307,7 +291,7 @@ describe('reconnection', () => {
 
 describe('close, connect and dispose', () => {
   it('close() waits for the close handshake, then is closed for good', () => {
-    const socket = make();
+    const socket = makeSocket();
     const events = record(socket);
     FakeWebSocket.last.open();
     socket.close(4100, 'done');
@@ -327,7 +311,7 @@ describe('close, connect and dispose', () => {
   });
 
   it('close() during a backoff wait cancels the retry', () => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.fail();
     expect(vi.getTimerCount()).toBe(1);
     socket.close();
@@ -345,7 +329,7 @@ describe('close, connect and dispose', () => {
     [1000, 'x'.repeat(124)],
     [1000, 'é'.repeat(62)],
   ])('close(%i, reason) throws ERR_INVALID_CLOSE_CODE', (code, reason) => {
-    const socket = make();
+    const socket = makeSocket();
     expect(() => socket.close(code, reason)).toThrowError(
       expect.objectContaining({ code: 'ERR_INVALID_CLOSE_CODE' }),
     );
@@ -353,7 +337,7 @@ describe('close, connect and dispose', () => {
   });
 
   it('connect() after close() starts over, keeping the queue', () => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.open();
     socket.close();
     FakeWebSocket.last.finishClose();
@@ -365,7 +349,7 @@ describe('close, connect and dispose', () => {
   });
 
   it('dispose() closes, removes every listener and leaves no timer', () => {
-    const socket = make({ heartbeat: true });
+    const socket = makeSocket({ heartbeat: true });
     const onStatus = vi.fn();
     socket.on('status', onStatus);
     FakeWebSocket.last.open();
@@ -384,7 +368,7 @@ describe('close, connect and dispose', () => {
   it('a listener that throws neither stops the others nor breaks the transition', () => {
     const reported = vi.fn();
     vi.stubGlobal('reportError', reported);
-    const socket = make();
+    const socket = makeSocket();
     const after = vi.fn();
     socket.on('open', () => {
       throw new Error('user bug');
@@ -398,7 +382,7 @@ describe('close, connect and dispose', () => {
   });
 
   it('listeners that remove themselves while running do not skip others', () => {
-    const socket = make();
+    const socket = makeSocket();
     const calls: string[] = [];
     const a = () => {
       calls.push('a');
@@ -416,7 +400,7 @@ describe('close, connect and dispose', () => {
 
 describe('the queue', () => {
   it('queues while not open, flushes in order before later sends, and counts bytes', () => {
-    const socket = make();
+    const socket = makeSocket();
     expect(socket.send('one')).toBe('queued');
     expect(socket.send(new Uint8Array(5))).toBe('queued');
     expect(socket.queued).toBe(2);
@@ -434,7 +418,7 @@ describe('the queue', () => {
   });
 
   it('survives reconnects and emits drop on overflow and expiry', () => {
-    const socket = make({ queue: { maxMessages: 2, maxAge: 5000 } });
+    const socket = makeSocket({ queue: { maxMessages: 2, maxAge: 5000 } });
     const drops: string[] = [];
     socket.on('drop', (e) => drops.push(`${e.data}:${e.reason}`));
     FakeWebSocket.last.fail();
@@ -452,9 +436,9 @@ describe('the queue', () => {
   });
 
   it('queue: false throws ERR_NOT_OPEN; overflow "error" throws ERR_QUEUE_FULL', () => {
-    const noQueue = make({ queue: false });
+    const noQueue = makeSocket({ queue: false });
     expect(() => noQueue.send('x')).toThrowError(expect.objectContaining({ code: 'ERR_NOT_OPEN' }));
-    const strict = make({ queue: { maxMessages: 1, overflow: 'error' } });
+    const strict = makeSocket({ queue: { maxMessages: 1, overflow: 'error' } });
     strict.send('1');
     expect(() => strict.send('2')).toThrowError(
       expect.objectContaining({ code: 'ERR_QUEUE_FULL' }),
@@ -462,7 +446,7 @@ describe('the queue', () => {
   });
 
   it('clearQueue() empties it', () => {
-    const socket = make();
+    const socket = makeSocket();
     socket.send('a');
     socket.clearQueue();
     expect(socket.queued).toBe(0);
@@ -471,7 +455,7 @@ describe('the queue', () => {
   });
 
   it('never sends into a transport that is already closing', () => {
-    const socket = make();
+    const socket = makeSocket();
     FakeWebSocket.last.open();
     FakeWebSocket.last.readyState = 2; // server started closing; close event not here yet
     expect(socket.send('x')).toBe('queued');

@@ -1,0 +1,35 @@
+// The unit suites' Socket factory and per-test environment: a FakeWebSocket transport,
+// no reconnect jitter, fake timers, and every socket disposed after its test.
+import { afterEach, beforeEach, vi } from 'vitest';
+import type { SocketOptions } from '../../src/options';
+import { Socket } from '../../src/socket';
+import { FakeWebSocket, FakeWS } from './fake-websocket';
+
+export const SOCKET_URL = 'wss://example.test/ws';
+
+const sockets: Socket[] = [];
+
+/** A Socket over FakeWS with jitter off, disposed after the current test. */
+export function makeSocket(options: SocketOptions = {}): Socket {
+  const socket = new Socket(SOCKET_URL, {
+    WebSocket: FakeWS,
+    reconnect: { jitter: 'none' },
+    ...options,
+  });
+  sockets.push(socket);
+  return socket;
+}
+
+/** Registers the hooks: fresh FakeWebSocket and fake timers before, cleanup after each test. */
+export function useFakeSocketEnvironment(): void {
+  beforeEach(() => {
+    FakeWebSocket.reset();
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    // Sockets of earlier tests must not react to later tests' online/visibility events.
+    for (const socket of sockets.splice(0)) socket.dispose();
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+}
