@@ -422,12 +422,13 @@ export class Socket<
   }
 
   private _send(data: SendData, extra?: Partial<QueuedMessage>): 'sent' | 'queued' | 'dropped' {
-    this._alive();
+    // The hot path first: a disposed socket has no transport, so it never takes it.
     const ws = this._ws;
     if (ws && ws.readyState === WS_OPEN && this._m.status === 'open') {
       ws.send(data);
       return 'sent';
     }
+    this._alive();
     if (!this._queue)
       throw fail(
         'ERR_NOT_OPEN',

@@ -1,0 +1,104 @@
+// Runs the whole benchmark harness in its --quick configuration and checks that every suite
+// produced well-formed numbers. Benchmarks are not timed tests: nothing here asserts speed.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromRoot } from './harness/paths';
+import type { BenchResults } from './results';
+
+const out = mkdtempSync(join(tmpdir(), 'lifeline-bench-'));
+let results: BenchResults;
+let markdown: string;
+let svg: string;
+
+const finite = (value: number) => Number.isFinite(value) && value >= 0;
+
+describe('pnpm bench --quick', () => {
+  beforeAll(() => {
+    const run = spawnSync(
+      process.execPath,
+      [fromRoot('bench/run.mjs'), '--quick', `--out=${out}`],
+      {
+        cwd: fromRoot(''),
+        encoding: 'utf8',
+        timeout: 58_000,
+      },
+    );
+    if (run.status !== 0) {
+      throw new Error(
+        `bench --quick exited with ${run.status ?? run.signal}:\n${run.stderr}\n${run.stdout}`,
+      );
+    }
+    results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    markdown = readFileSync(join(out, 'benchmarks.md'), 'utf8');
+    svg = readFileSync(join(out, 'benchmarks-chart.svg'), 'utf8');
+  }, 60_000);
+
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  const LIBS = [
+    'native',
+    'lifeline',
+    'reconnecting-websocket',
+    'partysocket',
+    'sockette',
+    'websocket-ts',
+    'robust-websocket',
+  ];
+
+  it('measures every library per message, with ratios to the native baseline', () => {
+    for (const rows of [results.perMessage.receive, results.perMessage.send]) {
+      expect(rows.map((row) => row.lib)).toEqual(LIBS);
+      for (const row of rows) expect(finite(row.nsPerMessage), `${row.lib} ns`).toBe(true);
+      expect(rows[0]?.ratio ?? 1).toBe(1);
+    }
+    expect(results.perMessage.routing.map((row) => row.lib)).toEqual(['hand-written', 'lifeline']);
+  });
+
+  it('measures throughput for every library, and the echoed bytes were all there', () => {
+    for (const rows of [results.throughput.small, results.throughput.large]) {
+      expect(rows.map((row) => row.lib)).toEqual(LIBS);
+      for (const row of rows) {
+        expect(row.messagesPerSecond, row.lib).toBeGreaterThan(0);
+        expect(finite(row.megabytesPerSecond)).toBe(true);
+        expect(row.ratio).not.toBeNull();
+      }
+    }
+  });
+
+  it('times recovery and herds for every reconnecting library', () => {
+    expect(results.recovery.map((row) => row.lib)).toEqual(LIBS.slice(1));
+    for (const row of results.recovery) {
+      expect(row.recoverMs === null || finite(row.recoverMs), row.lib).toBe(true);
+      expect(finite(row.attemptsWhileDown)).toBe(true);
+    }
+    // Lifeline reconnects by default after a 1001 close, so it must have come back.
+    expect(results.recovery.find((row) => row.lib === 'lifeline')?.recovered).toBe(1);
+    expect(results.herd.map((row) => row.lib)).toEqual(LIBS.slice(1));
+    const herd = results.herd.find((row) => row.lib === 'lifeline')!;
+    expect(herd.reconnected).toBe(herd.clients);
+    expect(herd.p10! <= herd.p50! && herd.p50! <= herd.p90!).toBe(true);
+  });
+
+  it('measures heap per instance for every library', () => {
+    expect(results.memory.map((row) => row.lib)).toEqual(LIBS);
+    for (const row of results.memory) {
+      expect(row.bytesPerInstance, row.lib).toBeGreaterThan(0);
+      expect(Number.isFinite(row.retainedBytes)).toBe(true);
+    }
+  });
+
+  it('measures sizes and writes a report with goals and a chart', () => {
+    const allIn = results.size.find((row) => row.name === 'lifeline (all-in)');
+    expect(allIn?.gzipBytes).toBeGreaterThan(0);
+    expect(allIn!.brotliBytes).toBeLessThan(allIn!.minBytes);
+    expect(results.goals).toHaveLength(8);
+    for (const goal of results.goals) expect(goal.met, goal.goal).not.toBeNull();
+    expect(markdown).toContain('## Method');
+    expect(markdown).toContain(`Chromium ${results.machine.chromium}`);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('lifeline');
+  });
+});

@@ -1,0 +1,162 @@
+// Runs the benchmarks, prints each table as it completes, and writes the report.
+//   node --import tsx bench/main.ts [--quick] [--only=size,per-message,...] [--out=dir]
+//                                   [--rounds=N --smallCount=N --largeCount=N ...] (config.ts)
+//   node --import tsx bench/main.ts --render=results.json [--out=dir]   (report only)
+// The full run rewrites docs/benchmarks.md and docs/benchmarks-chart.svg; --quick (or --only)
+// writes to node_modules/.cache/lifeline-bench/ unless --out says otherwise, so docs only ever
+// hold full runs.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BenchConfig, FULL, QUICK, withOverrides } from './config';
+import { type BenchBrowser, openBenchBrowser } from './harness/browser';
+import { fromRoot } from './harness/paths';
+import { renderChart } from './report/chart';
+import { evaluateGoals } from './report/goals';
+import { machineNotes } from './report/machine';
+import { renderMarkdown, renderTables } from './report/markdown';
+import type { BenchResults } from './results';
+import { runHerd } from './suites/herd';
+import { runMemory } from './suites/memory';
+import { runPerMessage } from './suites/per-message';
+import { runRecovery } from './suites/recovery';
+import { measureSizes } from './suites/size';
+import { runThroughput } from './suites/throughput';
+
+const SUITES = ['size', 'per-message', 'throughput', 'recovery', 'herd', 'memory'] as const;
+type Suite = (typeof SUITES)[number];
+
+interface Cli {
+  config: BenchConfig;
+  suites: Suite[];
+  out: string;
+  /** Only a complete full run may replace the published docs. */
+  publish: boolean;
+}
+
+function parseArgs(argv: string[]): Cli {
+  const base = argv.includes('--quick') ? QUICK : FULL;
+  const config = withOverrides(base, argv);
+  const only = argv
+    .find((arg) => arg.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
+  for (const name of only ?? []) {
+    if (!SUITES.includes(name as Suite))
+      throw new Error(`Unknown suite "${name}"; pick from ${SUITES.join(', ')}`);
+  }
+  const out = argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length);
+  const publish = base === FULL && !only && !out;
+  return {
+    config,
+    suites: (only as Suite[] | undefined) ?? [...SUITES],
+    // Unpublished runs go under node_modules/.cache: ignored by git and by the linter.
+    out:
+      out ??
+      (publish ? fromRoot('docs') : fromRoot(`node_modules/.cache/lifeline-bench/${config.name}`)),
+    publish,
+  };
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Writes the Markdown page and chart, formatted the way the repository's linter expects. */
+function writeReport(results: BenchResults, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const files = [join(dir, 'benchmarks.md'), join(dir, 'benchmarks-chart.svg')];
+  writeFileSync(files[0]!, renderMarkdown(results));
+  writeFileSync(files[1]!, renderChart(results));
+  spawnSync(fromRoot('node_modules/.bin/biome'), ['format', '--write', ...files], {
+    stdio: 'ignore',
+  });
+  log(`Report written to ${dir}`);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  // --render=results.json: rebuild the report from a saved run without measuring again.
+  const saved = argv.find((arg) => arg.startsWith('--render='))?.slice('--render='.length);
+  if (saved) {
+    const results = JSON.parse(readFileSync(saved, 'utf8')) as BenchResults;
+    const out =
+      argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length) ?? fromRoot('docs');
+    writeReport({ ...results, goals: evaluateGoals(results) }, out);
+    return;
+  }
+  const cli = parseArgs(argv);
+  const { config } = cli;
+  const wants = (suite: Suite) => cli.suites.includes(suite);
+  const needsBrowser = cli.suites.some((suite) => suite !== 'size');
+  // Notes first (the load average before our own work adds to it), and nothing that can throw
+  // between launching Chromium and the `finally` that closes it.
+  const machine = machineNotes('not used');
+  const browser: BenchBrowser | undefined = needsBrowser ? await openBenchBrowser() : undefined;
+  if (browser) machine.chromium = browser.version;
+  const partial: Omit<BenchResults, 'goals'> = {
+    config,
+    machine,
+    size: [],
+    perMessage: { receive: [], send: [], routing: [] },
+    throughput: { small: [], large: [] },
+    recovery: [],
+    herd: [],
+    memory: [],
+  };
+  try {
+    const libs = browser ? await libsInPage(browser) : [];
+    if (browser && !libs.includes('lifeline'))
+      log('! @lifeline/core is not built: Lifeline is left out.');
+    const step = async (suite: Suite, run: () => Promise<void>) => {
+      if (!wants(suite)) return;
+      const started = Date.now();
+      log(`▶ ${suite} (${config.name})`);
+      await run();
+      log(`✓ ${suite} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    };
+    await step('size', async () => {
+      partial.size = await measureSizes();
+    });
+    await step('per-message', async () => {
+      partial.perMessage = await runPerMessage(browser!, config, libs);
+    });
+    await step('throughput', async () => {
+      partial.throughput = await runThroughput(browser!, config, libs);
+    });
+    // The native WebSocket never reconnects: nothing to time after a restart.
+    const reconnecting = libs.filter((lib) => lib !== 'native');
+    await step('recovery', async () => {
+      partial.recovery = await runRecovery(browser!, config, reconnecting);
+    });
+    await step('herd', async () => {
+      partial.herd = await runHerd(browser!, config, reconnecting);
+    });
+    await step('memory', async () => {
+      partial.memory = await runMemory(browser!, config, libs);
+    });
+  } finally {
+    await browser?.close();
+  }
+  const results: BenchResults = { ...partial, goals: evaluateGoals(partial) };
+  console.log(renderTables(results));
+  writeReport(results, cli.out);
+  const json = cli.publish
+    ? fromRoot('node_modules/.cache/lifeline-bench/published.json')
+    : join(cli.out, 'results.json');
+  mkdirSync(join(json, '..'), { recursive: true });
+  writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
+  log(`Results saved to ${json}`);
+}
+
+async function libsInPage(browser: BenchBrowser): Promise<string[]> {
+  const page = await browser.newPage();
+  try {
+    return await page.evaluate(() => globalThis.lifelineBench.libs());
+  } finally {
+    await page.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

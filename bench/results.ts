@@ -1,0 +1,91 @@
+// The shape of one benchmark run's results: written as JSON, rendered to Markdown and SVG.
+import type { BenchConfig } from './config';
+
+export interface SizeRow {
+  name: string;
+  /** What was measured, e.g. "IIFE (dist)" or "esbuild --minify". */
+  how: string;
+  minBytes: number;
+  gzipBytes: number;
+  brotliBytes: number;
+}
+
+/** A timing compared with the baseline row of the same table. */
+export interface CostRow {
+  lib: string;
+  nsPerMessage: number;
+  /** Against the native (or hand-written) baseline. */
+  ratio: number | null;
+  samples: number[];
+}
+
+export interface ThroughputRow {
+  lib: string;
+  messagesPerSecond: number;
+  megabytesPerSecond: number;
+  ratio: number | null;
+  samples: number[];
+}
+
+export interface RecoveryRow {
+  lib: string;
+  downMs: number;
+  /** Median ms from the server listening again to the library's next `open`; null if never. */
+  recoverMs: number | null;
+  /** Median connection attempts made while the server was down. */
+  attemptsWhileDown: number;
+  /** Trials in which the library reconnected before the deadline. */
+  recovered: number;
+  trials: number;
+}
+
+export interface HerdRow {
+  lib: string;
+  clients: number;
+  reconnected: number;
+  p10: number | null;
+  p50: number | null;
+  p90: number | null;
+}
+
+export interface MemoryRow {
+  lib: string;
+  instances: number;
+  /** JS heap per idle connected instance, bytes. */
+  bytesPerInstance: number;
+  ratio: number | null;
+  /** Heap left after closing all instances, over the baseline, bytes (can be negative noise). */
+  retainedBytes: number;
+}
+
+export interface GoalRow {
+  goal: string;
+  target: string;
+  measured: string;
+  /** null when it could not be measured (e.g. Lifeline not built). */
+  met: boolean | null;
+}
+
+export interface MachineNotes {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  chromium: string;
+  date: string;
+  /** 1-minute load average when the run started: other work on the machine skews timings. */
+  loadAverage?: number;
+}
+
+export interface BenchResults {
+  config: BenchConfig;
+  machine: MachineNotes;
+  size: SizeRow[];
+  perMessage: { receive: CostRow[]; send: CostRow[]; routing: CostRow[] };
+  throughput: { small: ThroughputRow[]; large: ThroughputRow[] };
+  recovery: RecoveryRow[];
+  herd: HerdRow[];
+  memory: MemoryRow[];
+  goals: GoalRow[];
+}
