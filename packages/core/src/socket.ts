@@ -246,6 +246,11 @@ export class Socket<
       this._stopWatchers();
       this._m.to('closing');
       ws.close(code, reason); // its close event finishes the job in _closed
+      // A dead peer never answers the close frame; do not sit in `closing` for minutes.
+      this._connectTimer = setTimeout(() => {
+        this._endConnection(true);
+        this._finish({ code: 1006, reason: 'close timeout', wasClean: false });
+      }, this._o.connectTimeout);
       return;
     }
     this._endConnection(true);

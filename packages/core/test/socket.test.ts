@@ -310,6 +310,20 @@ describe('close, connect and dispose', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('close() gives up on a peer that never answers the close frame after connectTimeout', () => {
+    const socket = makeSocket({ connectTimeout: 2000 });
+    const events = record(socket);
+    FakeWebSocket.last.open();
+    socket.close(1000, 'bye');
+    vi.advanceTimersByTime(1999);
+    expect(socket.status).toBe('closing');
+    vi.advanceTimersByTime(1);
+    expect(socket.status).toBe('closed');
+    expect(events.slice(-2)).toEqual(['status:closing->closed', 'close:1006:false:false']);
+    expect(FakeWebSocket.live()).toHaveLength(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('close() during a backoff wait cancels the retry', () => {
     const socket = makeSocket();
     FakeWebSocket.last.fail();
