@@ -61,10 +61,11 @@ export class DomEvents {
     this.host.off(type, wrapper);
   }
 
-  /** Calls the `on<type>` handler property, if set. */
-  call(type: DomType, event: unknown): void {
+  /** Calls the `on<type>` handler property, if set, with the same event listeners get. */
+  call(type: DomType, payload: unknown): void {
     const handler = this.host[HANDLER[type]] as ((event: unknown) => void) | null;
-    if (typeof handler === 'function') safeCall(handler, this.host, event);
+    if (typeof handler === 'function')
+      safeCall(handler, this.host, toEvent(type, payload, this.host));
   }
 
   clear(): void {

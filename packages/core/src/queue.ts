@@ -105,13 +105,13 @@ export class Outbox {
 
   /** Removes and returns the oldest message that is not older than `maxAge`; expired ones are dropped. */
   take(now: number): QueuedMessage | undefined {
-    let message = this.shift();
-    while (message && (dead(message) || now - message.at > this.limits.maxAge)) {
+    for (let message = this.shift(); message; message = this.shift()) {
       // A dead message's sender was already told (its request rejected): skip it quietly.
-      if (!dead(message)) this.drop(message, 'expired');
-      message = this.shift();
+      if (dead(message)) continue;
+      if (now - message.at <= this.limits.maxAge) return message;
+      this.drop(message, 'expired');
     }
-    return message;
+    return undefined;
   }
 
   /** Empties the queue without drop events (the caller asked for it); returns what was queued. */

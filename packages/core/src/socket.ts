@@ -102,7 +102,8 @@ export class Socket<
   private _opens = 0;
   private _openedAt = 0;
   private _retryTimer: Timer | undefined;
-  private _connectTimer: Timer | undefined;
+  /** Bounds the attempt in flight (connectTimeout), or the close handshake after close(). */
+  private _deadline: Timer | undefined;
   private _queue: Outbox | undefined;
   private _hb: Heartbeat | undefined;
   private _stopNetwork: (() => void) | undefined;
@@ -247,7 +248,7 @@ export class Socket<
       this._m.to('closing');
       ws.close(code, reason); // its close event finishes the job in _closed
       // A dead peer never answers the close frame; do not sit in `closing` for minutes.
-      this._connectTimer = setTimeout(() => {
+      this._deadline = setTimeout(() => {
         this._endConnection(true);
         this._finish({ code: 1006, reason: 'close timeout', wasClean: false });
       }, this._o.connectTimeout);
@@ -456,10 +457,7 @@ export class Socket<
     }
     const attempt = ++this._connection;
     // The connect timeout covers the URL provider too, so a hung provider cannot stall us.
-    this._connectTimer = setTimeout(
-      () => this._fail(1006, 'connect timeout'),
-      this._o.connectTimeout,
-    );
+    this._deadline = setTimeout(() => this._fail(1006, 'connect timeout'), this._o.connectTimeout);
     const input = this._input;
     if (typeof input !== 'function') return this._open(input);
     let result: ReturnType<typeof input>;
@@ -470,12 +468,9 @@ export class Socket<
     }
     if (result && typeof (result as Promise<unknown>).then === 'function')
       (result as Promise<string | URL>).then(
-        (url) => attempt === this._connection && !this._ws && this._connectTimer && this._open(url),
+        (url) => attempt === this._connection && !this._ws && this._deadline && this._open(url),
         (error) =>
-          attempt === this._connection &&
-          !this._ws &&
-          this._connectTimer &&
-          this._attemptFailed(error),
+          attempt === this._connection && !this._ws && this._deadline && this._attemptFailed(error),
       );
     else this._open(result as string | URL);
   }
@@ -512,8 +507,8 @@ export class Socket<
 
   private _opened(): void {
     const ws = this._ws!;
-    clearTimeout(this._connectTimer);
-    this._connectTimer = undefined;
+    clearTimeout(this._deadline);
+    this._deadline = undefined;
     this._openedAt = Date.now();
     const reconnected = this._opens++ > 0;
     // Requests in flight on the previous connection go first: they were sent before anything
@@ -572,8 +567,8 @@ export class Socket<
   }
 
   private _handleClose(info: CloseInfo): void {
-    clearTimeout(this._connectTimer);
-    this._connectTimer = undefined;
+    clearTimeout(this._deadline);
+    this._deadline = undefined;
     this._log({ event: 'closed', ...info });
     if (this._m.status === 'closing' || !this._m.active) return this._finish(info);
     if (this._openedAt && Date.now() - this._openedAt >= this._o.reconnect.resetAfter)
@@ -628,12 +623,12 @@ export class Socket<
   private _emitError(error: Error): void {
     this._log({ event: 'error', code: (error as LifelineError).code, message: error.message });
     this.emit('error', error);
-    this._dom.call('error', { type: 'error', error, message: error.message, target: this });
+    this._dom.call('error', error);
   }
 
   /** `online`, or the page became visible: skip the rest of a backoff wait. */
   private _retryNow(): void {
-    if (this._ws || !this._m.active || this._connectTimer) return;
+    if (this._ws || !this._m.active || this._deadline) return;
     clearTimeout(this._retryTimer);
     this._retryTimer = undefined;
     this._attempt();
@@ -687,9 +682,9 @@ export class Socket<
 
   private _clearTimers(): void {
     clearTimeout(this._retryTimer);
-    clearTimeout(this._connectTimer);
+    clearTimeout(this._deadline);
     this._retryTimer = undefined;
-    this._connectTimer = undefined;
+    this._deadline = undefined;
     this._connection++; // an attempt still waiting on an async URL provider is now stale
   }
 }
