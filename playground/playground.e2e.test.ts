@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../test/support/browser';
+import { requireBuilt } from '../test/support/build';
 import { type DevServer, startDevServer } from './server';
 
 const BUNDLE = fileURLToPath(
@@ -46,12 +47,7 @@ async function sendText(text: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE)) {
-    throw new Error(
-      `${BUNDLE} is missing: the playground loads core through its script-tag build. ` +
-        'Build first with `pnpm build` (or `npx rollup -c rollup.config.mjs`).',
-    );
-  }
+  requireBuilt(BUNDLE);
   server = await startDevServer({ port: 0, log: () => {} });
   browser = await launchChromium();
   page = await browser.context.newPage();

@@ -27,6 +27,26 @@ export interface LibAdapter {
   create(url: string, on: ClientHandlers, Transport?: typeof WebSocket): BenchClient;
 }
 
+/** The native `WebSocket` surface some libraries copy (native itself, partysocket, rws). */
+interface WebSocketLike {
+  binaryType: BinaryType;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  send(data: string | ArrayBuffer): void;
+  close(): void;
+}
+
+/** Drives a library that exposes the native surface: binary as ArrayBuffer, handler props. */
+export function driveWebSocketLike(ws: WebSocketLike, on: ClientHandlers): BenchClient {
+  ws.binaryType = 'arraybuffer';
+  ws.onopen = () => on.open();
+  ws.onmessage = (event) => on.message(event.data);
+  return {
+    send: (data) => ws.send(data),
+    close: () => ws.close(),
+  };
+}
+
 /** Binary frames are compared as ArrayBuffers everywhere (Blob reads would dominate). */
 export function preferArrayBuffer(event: Event): void {
   const target = event.target as { binaryType?: BinaryType } | null;

@@ -1,14 +1,11 @@
 // The dev server's side of the JSON envelopes (DESIGN §3): parsing incoming text and the
 // replies to `echo`, `sum` and `ping`. Pure: no sockets, no timers.
 
-/** One envelope on the wire. */
-export interface Envelope {
-  type: string;
-  id?: string;
-  re?: string;
-  data?: unknown;
-  error?: { message: string; code: string };
-}
+// The server decodes with core's own codec: the same envelope rules as the client, and the
+// same protection against `__proto__`/`constructor` keys in what clients send.
+import { decodeEnvelope, type Envelope } from '../../packages/core/src/envelope';
+
+export type { Envelope };
 
 /** Error codes the dev server puts in error replies. */
 export type ServerErrorCode = 'ERR_UNKNOWN_TYPE' | 'ERR_BAD_REQUEST' | 'ERR_BAD_FAULT';
@@ -28,20 +25,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The envelope in `text`, or `undefined` when it is not JSON or not an envelope. */
-export function parseEnvelope(text: string): Envelope | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(value) || typeof value.type !== 'string' || value.type === '') return undefined;
-  if (value.id !== undefined && typeof value.id !== 'string') return undefined;
-  const envelope: Envelope = { type: value.type };
-  if (value.id !== undefined) envelope.id = value.id;
-  if ('data' in value) envelope.data = value.data;
-  return envelope;
-}
+export const parseEnvelope = (text: string): Envelope | undefined => decodeEnvelope(text);
 
 const MAX_TERMS = 10_000;
 

@@ -1,7 +1,7 @@
 // The script-tag build (`dist/lifeline.iife.min.js`, global `Lifeline`) in real Chromium against a
 // local `ws` server: connect, a server restart with messages queued while down, a Page Lifecycle
 // `resume` probe, close, and the errors thrown for a bad URL or bad options.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import type * as Core from '@lifeline/core';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../../test/support/browser';
+import { requireBuilt } from '../../../test/support/build';
 import { startTestServer, type TestServer } from '../../../test/support/ws-server';
 
 const BUNDLE = fileURLToPath(new URL('../dist/lifeline.iife.min.js', import.meta.url));
@@ -67,11 +68,7 @@ const waitForStatus = (status: string, timeout = 5000) =>
   );
 
 beforeAll(async () => {
-  if (!existsSync(BUNDLE))
-    throw new Error(
-      `${BUNDLE} is missing: these tests load the script-tag build. ` +
-        'Build it first: `npx rollup -c rollup.config.mjs` (or `pnpm build`) in the repo root.',
-    );
+  requireBuilt(BUNDLE);
   const bundle = readFileSync(BUNDLE);
   http = createServer((req, res) => {
     if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);

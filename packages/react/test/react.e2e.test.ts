@@ -1,11 +1,11 @@
 // A small React page in real Chromium, built from the published bundles (packages/react/dist
 // and packages/core/dist, bundled with esbuild; React from node_modules), shows its socket
 // status across a server restart.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../../test/support/browser';
+import { requireBuilt } from '../../../test/support/build';
 import { startTestServer, type TestServer } from '../../../test/support/ws-server';
 
 const dist = (pkg: string) =>
@@ -33,10 +33,7 @@ describe('React adapter in Chromium', () => {
   let browser: LaunchedBrowser;
 
   beforeAll(async () => {
-    for (const pkg of ['react', 'core']) {
-      if (!existsSync(dist(pkg)))
-        throw new Error(`${dist(pkg)} is missing: run \`pnpm build\` first.`);
-    }
+    requireBuilt(dist('react'), dist('core'));
     server = await startTestServer();
     browser = await launchChromium();
   });

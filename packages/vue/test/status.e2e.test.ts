@@ -1,11 +1,11 @@
 // A small Vue page in real Chromium, built from the published bundles (packages/vue/dist and
 // packages/core/dist, bundled with esbuild; vue from node_modules), shows its socket status
 // across a server restart.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchChromium } from '../../../test/support/browser';
+import { requireBuilt } from '../../../test/support/build';
 import { startTestServer, type TestServer } from '../../../test/support/ws-server';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -56,9 +56,7 @@ describe('Vue adapter in Chromium', () => {
   let browser: LaunchedBrowser;
 
   beforeAll(async () => {
-    for (const file of [vueDist, coreDist]) {
-      if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm build\` first.`);
-    }
+    requireBuilt(vueDist, coreDist);
     server = await startTestServer();
     browser = await launchChromium();
   });
