@@ -4,7 +4,8 @@ import type { EventEmitter } from 'eventemitter3';
 import { safeCall } from './emitter';
 
 type DomType = 'open' | 'message' | 'error' | 'close';
-type Wrapper = (payload: unknown) => void;
+/** What the emitter calls for one DOM-style listener; `unlink` detaches it from its signal. */
+type Wrapper = ((payload: unknown) => void) & { unlink?: () => void };
 interface Host extends EventEmitter {
   onopen: unknown;
   onmessage: unknown;
@@ -22,7 +23,7 @@ const HANDLER = {
 const toEvent = (type: DomType, payload: unknown, target: unknown) =>
   // `on('error')` listeners get the Error; DOM-style listeners get an event carrying it.
   type === 'error'
-    ? { type, error: payload, message: (payload as Error).message, target }
+    ? { type, error: payload, message: (payload as Error).message, target, currentTarget: target }
     : payload;
 
 /** The DOM-style listeners of one socket. */
@@ -37,14 +38,18 @@ export class DomEvents {
     options?: boolean | AddEventListenerOptions,
   ): void {
     if (!listener) return;
+    const { once = false, signal } = typeof options === 'object' && options !== null ? options : {};
+    if (signal?.aborted) return;
     let byListener = this.wrappers.get(type);
     if (!byListener) {
       byListener = new Map();
       this.wrappers.set(type, byListener);
     }
     if (byListener.has(listener)) return; // native semantics: adding twice is a no-op
-    const once = typeof options === 'object' && options.once === true;
     const wrapper: Wrapper = (payload) => {
+      // The emitter calls a snapshot of its listeners: one removed earlier in this same
+      // dispatch must not run, as with the native EventTarget.
+      if (byListener.get(listener) !== wrapper) return;
       if (once) this.remove(type, listener);
       const event = toEvent(type, payload, this.host) as Event;
       if (typeof listener === 'function') listener.call(this.host, event);
@@ -52,13 +57,20 @@ export class DomEvents {
     };
     byListener.set(listener, wrapper);
     this.host.on(type, wrapper);
+    if (signal) {
+      const onAbort = () => this.remove(type, listener);
+      signal.addEventListener('abort', onAbort, { once: true });
+      wrapper.unlink = () => signal.removeEventListener('abort', onAbort);
+    }
   }
 
   remove(type: DomType, listener: EventListenerOrEventListenerObject | null): void {
-    const wrapper = this.wrappers.get(type)?.get(listener);
+    const byListener = this.wrappers.get(type);
+    const wrapper = byListener?.get(listener);
     if (!wrapper) return;
-    this.wrappers.get(type)!.delete(listener);
+    byListener!.delete(listener);
     this.host.off(type, wrapper);
+    wrapper.unlink?.();
   }
 
   /** Calls the `on<type>` handler property, if set, with the same event listeners get. */
@@ -68,7 +80,12 @@ export class DomEvents {
       safeCall(handler, this.host, toEvent(type, payload, this.host));
   }
 
-  clear(): void {
-    this.wrappers.clear();
+  /** Forgets the listeners of `type` (or all) after the emitter dropped them wholesale. */
+  clear(type?: string | symbol): void {
+    for (const [name, byListener] of this.wrappers) {
+      if (type !== undefined && name !== type) continue;
+      for (const wrapper of byListener.values()) wrapper.unlink?.();
+      this.wrappers.delete(name);
+    }
   }
 }

@@ -17,10 +17,30 @@ export interface Envelope<T extends string = string, D = unknown> {
 
 // Keys that could reach a prototype if a consumer merges decoded data into its own objects.
 // A frame mentioning one, or using any \u escape (which can spell one: "\u005f_proto__"),
-// takes the slower, filtering parse.
+// is scrubbed after parsing; every other frame skips that walk.
 const SUSPECT = /__proto__|constructor|prototype|\\u/;
-const dropHostileKeys = (key: string, value: unknown) =>
-  key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value;
+const HOSTILE = ['__proto__', 'constructor', 'prototype'];
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Deletes hostile keys at every depth. `JSON.parse` made them plain own properties (it never
+ * sets a prototype), so deleting them is enough. Iterative: a reviver, or a recursive walk,
+ * overflows the stack on deeply nested JSON that `JSON.parse` itself handles.
+ */
+function scrub(root: unknown): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object') stack.push(item);
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    for (const key of HOSTILE) if (hasOwn.call(record, key)) delete record[key];
+    for (const key in record) if (typeof record[key] === 'object') stack.push(record[key]);
+  }
+}
 
 /** `JSON.stringify` of an envelope. */
 export const encodeEnvelope = (envelope: Envelope): string => JSON.stringify(envelope);
@@ -40,11 +60,11 @@ export function decodeEnvelope(data: unknown): Envelope | undefined {
   if (typeof data !== 'string' || data.charCodeAt(0) !== 123 /* { */) return undefined;
   let value: unknown;
   try {
-    // The reviver costs time on every key, so only frames that mention a hostile key pay it.
-    value = SUSPECT.test(data) ? JSON.parse(data, dropHostileKeys) : JSON.parse(data);
+    value = JSON.parse(data);
   } catch {
-    return undefined; // not JSON, or nested too deep for the reviver's recursion
+    return undefined; // not JSON
   }
+  if (SUSPECT.test(data)) scrub(value);
   return toEnvelope(value);
 }
 
@@ -60,11 +80,12 @@ export function toEnvelope(value: unknown): Envelope | undefined {
   if ('data' in v) envelope.data = v.data;
   if (id !== undefined) envelope.id = id;
   if (re !== undefined) envelope.re = re;
-  if (error !== undefined) {
-    const e = error as Record<string, unknown> | null;
+  // Only a non-null object is an error: serializers often write `"error": null` on success.
+  if (typeof error === 'object' && error !== null) {
+    const e = error as Record<string, unknown>;
     envelope.error = {
-      message: typeof e?.message === 'string' ? e.message : 'Remote error',
-      ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+      message: typeof e.message === 'string' ? e.message : 'Remote error',
+      ...(typeof e.code === 'string' ? { code: e.code } : {}),
     };
   }
   return envelope;

@@ -9,7 +9,8 @@ export type LifelineErrorCode =
   | 'ERR_ABORTED'
   | 'ERR_CLOSED'
   | 'ERR_REMOTE'
-  | 'ERR_NO_WEBSOCKET';
+  | 'ERR_NO_WEBSOCKET'
+  | 'ERR_INVALID_MESSAGE';
 
 /** What a server sent in an error reply (`{"re":…,"error":{…}}`). */
 export interface RemoteError {
@@ -36,8 +37,8 @@ export class LifelineError extends Error {
   /** For `ERR_REMOTE`: the server's `message` and `code`. */
   readonly remote?: RemoteError;
 
-  constructor(code: LifelineErrorCode, message: string, remote?: RemoteError) {
-    super(message);
+  constructor(code: LifelineErrorCode, message: string, remote?: RemoteError, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'LifelineError';
     this.code = code;
     if (remote) this.remote = remote;

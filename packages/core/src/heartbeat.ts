@@ -1,5 +1,7 @@
 // Idle ping and dead-connection detection. Receiving a frame only stamps a time (cheap on
-// the hot path); the single timer re-arms itself from that stamp.
+// the hot path); the single timer re-arms itself from that stamp. All times are monotonic
+// (`now()`), so a wall clock set back cannot postpone the next ping.
+import { now } from './clock';
 
 /** Heartbeat settings, all defaults filled in. */
 export interface HeartbeatSettings {
@@ -12,7 +14,11 @@ export interface HeartbeatSettings {
 export class Heartbeat {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastSeen = 0;
-  private pingAt = 0;
+  /** Frames seen so far, and at the last ping: any frame after a ping answers it. */
+  private frames = 0;
+  private framesAtPing = 0;
+  /** When the unanswered ping went out; `undefined` while none is out. */
+  private pingAt: number | undefined;
 
   constructor(
     private settings: HeartbeatSettings,
@@ -22,31 +28,32 @@ export class Heartbeat {
 
   /** True while a ping is unanswered (the socket decodes frames then, to catch the pong). */
   get awaitingPong(): boolean {
-    return this.pingAt > 0;
+    return this.pingAt !== undefined;
   }
 
   start(): void {
-    this.lastSeen = Date.now();
-    this.pingAt = 0;
+    this.lastSeen = now();
+    this.pingAt = undefined;
     this.arm(this.settings.interval);
   }
 
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.pingAt = 0;
+    this.pingAt = undefined;
   }
 
   /** Any frame arrived: the connection is alive. */
   seen(): void {
-    this.lastSeen = Date.now();
+    this.lastSeen = now();
+    this.frames++;
   }
 
   /** A `{"type":"pong"}` arrived: returns the round trip in ms, if a ping was out. */
   pong(): number | undefined {
-    if (!this.pingAt) return undefined;
-    const latency = Date.now() - this.pingAt;
-    this.pingAt = 0;
+    if (this.pingAt === undefined) return undefined;
+    const latency = now() - this.pingAt;
+    this.pingAt = undefined;
     return latency;
   }
 
@@ -61,21 +68,19 @@ export class Heartbeat {
   }
 
   private tick(): void {
-    const now = Date.now();
-    if (this.pingAt) {
+    if (this.pingAt !== undefined) {
       // Waiting for any frame since the ping; none came within `timeout`.
-      if (this.lastSeen < this.pingAt) return this.onDead();
-      this.pingAt = 0;
+      if (this.frames === this.framesAtPing) return this.onDead();
+      this.pingAt = undefined;
     }
-    const idle = now - this.lastSeen;
+    const idle = now() - this.lastSeen;
     if (idle >= this.settings.interval) this.ping();
     else this.arm(this.settings.interval - idle);
   }
 
   private ping(): void {
-    // A frame seen in the same millisecond as the ping must not count as the answer.
-    this.pingAt = Date.now();
-    this.lastSeen = Math.min(this.lastSeen, this.pingAt - 1);
+    this.pingAt = now();
+    this.framesAtPing = this.frames;
     this.arm(this.settings.timeout);
     this.sendPing(this.settings.message);
   }

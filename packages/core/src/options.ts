@@ -1,5 +1,6 @@
 // Every option, its default and its validation, in one place.
 import type { Jitter } from './backoff';
+import { MAX_DELAY } from './clock';
 import type { Envelope } from './envelope';
 import { fail } from './errors';
 import type { LogRecord } from './log';
@@ -8,8 +9,39 @@ import type { CloseInfo } from './policy';
 /** What the overflow of a full queue does with the newest message. */
 export type OverflowMode = 'drop-oldest' | 'drop-newest' | 'error';
 
-/** A constructor with the shape of the native `WebSocket`. */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+// Bivariant on purpose: `ws` and the DOM type their handlers with their own, narrower event
+// types; Lifeline's handlers read only the fields named below, which every event here has.
+type EventHandler<E> = { bivarianceHack(event: E): void }['bivarianceHack'] | null;
+
+/**
+ * The part of a WebSocket instance Lifeline uses. The native `WebSocket`, `ws`'s and test
+ * doubles all have it.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly protocol: string;
+  readonly extensions: string;
+  readonly bufferedAmount: number;
+  binaryType: string;
+  onopen: EventHandler<unknown>;
+  onmessage: EventHandler<{ data: unknown }>;
+  onerror: EventHandler<unknown>;
+  onclose: EventHandler<{ code: number; reason: string; wasClean: boolean }>;
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * A constructor with the shape of the native `WebSocket`: `globalThis.WebSocket`, `ws`'s
+ * default export (`import WebSocket from 'ws'`, no cast needed) or a test double.
+ */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+) => WebSocketLike;
+
+/** How Lifeline calls the constructor: the native surface, which every `WebSocketLike` has at runtime. */
+type NativeConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
 
 /** Reconnect policy; `false` turns reconnection off. */
 export interface ReconnectOptions {
@@ -43,9 +75,12 @@ export interface QueueOptions {
 
 /** Idle ping and dead-connection detection; `true` takes the defaults. */
 export interface HeartbeatOptions {
-  /** Ping after this many ms with nothing received. @defaultValue 25000 */
+  /** Ping after this many ms with nothing received (at most 2^31−1). @defaultValue 25000 */
   interval?: number;
-  /** No frame at all within this many ms after a ping: the connection is dead. @defaultValue 10000 */
+  /**
+   * No frame at all within this many ms after a ping: the connection is dead (at most 2^31−1).
+   * @defaultValue 10000
+   */
   timeout?: number;
   /** The ping frame. @defaultValue '{"type":"ping"}' */
   message?: string;
@@ -68,7 +103,11 @@ export interface SocketOptions {
   binaryType?: BinaryType;
   /** Connect from the constructor. @defaultValue true */
   autoConnect?: boolean;
-  /** A socket still connecting after this many ms is a failed attempt. @defaultValue 10000 */
+  /**
+   * A socket still connecting after this many ms is a failed attempt; it also bounds how long
+   * `close()` waits for the server's answer. `0`, `Infinity` or more than 2^31−1 ms: no limit.
+   * @defaultValue 10000
+   */
   connectTimeout?: number;
   /** @defaultValue on */
   reconnect?: ReconnectOptions | boolean;
@@ -80,7 +119,10 @@ export interface SocketOptions {
   network?: boolean;
   /** Stop trusting OPEN after a device sleep. @defaultValue true */
   wake?: boolean;
-  /** Default `request()` timeout, ms. @defaultValue 10000 */
+  /**
+   * Default `request()` timeout, ms. `0`, `Infinity` or more than 2^31−1 ms: no timeout.
+   * @defaultValue 10000
+   */
   requestTimeout?: number;
   /** @defaultValue JSON envelopes */
   codec?: Codec;
@@ -91,7 +133,7 @@ export interface SocketOptions {
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   protocols: SocketOptions['protocols'];
-  WebSocket: WebSocketConstructor | undefined;
+  WebSocket: NativeConstructor | undefined;
   binaryType: BinaryType;
   autoConnect: boolean;
   connectTimeout: number;
@@ -113,10 +155,12 @@ const invalid = (name: string, value: unknown, rule: string) =>
     `Invalid option ${name}: ${typeof value === 'string' ? `"${value}"` : String(value)} (${rule}).`,
   );
 
-function number(name: string, value: unknown, fallback: number, min = 0): number {
+function number(name: string, value: unknown, fallback: number, min = 0, max = Infinity): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < min)
     throw invalid(name, value, `expected a number ≥ ${min}`);
+  // setTimeout fires at once for delays it cannot hold, which would turn a long wait into none.
+  if (value > max) throw invalid(name, value, `at most ${max} ms, the longest timer delay`);
   return value;
 }
 
@@ -158,7 +202,10 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedOptions {
     throw invalid(
       'options',
       options,
-      Array.isArray(options) ? 'subprotocols go in { protocols: [...] }' : 'expected an object',
+      // The native habit `new WebSocket(url, protocols)`: point at where protocols go here.
+      Array.isArray(options) || typeof options === 'string'
+        ? `expected an options object; subprotocols go in { protocols: ${JSON.stringify(options)} }`
+        : 'expected an object',
     );
   const o = options;
   const r = section<ReconnectOptions>('reconnect', o.reconnect, true);
@@ -178,8 +225,8 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedOptions {
     throw invalid('protocols', p, 'expected a string, an array of strings or a function');
 
   const reconnect = {
-    initialDelay: number('reconnect.initialDelay', rc.initialDelay, 1000),
-    maxDelay: number('reconnect.maxDelay', rc.maxDelay, 30000),
+    initialDelay: number('reconnect.initialDelay', rc.initialDelay, 1000, 0, MAX_DELAY),
+    maxDelay: number('reconnect.maxDelay', rc.maxDelay, 30000, 0, MAX_DELAY),
     factor: number('reconnect.factor', rc.factor, 2, 1),
     jitter: oneOf<Jitter>('reconnect.jitter', rc.jitter, ['full', 'equal', 'none'], 'full'),
     maxAttempts: number('reconnect.maxAttempts', rc.maxAttempts, Number.POSITIVE_INFINITY),
@@ -188,10 +235,11 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedOptions {
   };
   return {
     protocols: p,
-    WebSocket: o.WebSocket,
+    WebSocket: o.WebSocket as NativeConstructor | undefined,
     binaryType: oneOf<BinaryType>('binaryType', o.binaryType, ['blob', 'arraybuffer'], 'blob'),
     autoConnect: flag('autoConnect', o.autoConnect, true),
-    connectTimeout: number('connectTimeout', o.connectTimeout, 10000),
+    // 0 means no limit, like Infinity (a zero timeout would fail every attempt at once).
+    connectTimeout: number('connectTimeout', o.connectTimeout, 10000) || Infinity,
     reconnect,
     reconnectEnabled: r !== false,
     queue: q && {
@@ -206,8 +254,8 @@ export function resolveOptions(options: SocketOptions = {}): ResolvedOptions {
       ),
     },
     heartbeat: h && {
-      interval: number('heartbeat.interval', h.interval, 25000),
-      timeout: number('heartbeat.timeout', h.timeout, 10000),
+      interval: number('heartbeat.interval', h.interval, 25000, 0, MAX_DELAY),
+      timeout: number('heartbeat.timeout', h.timeout, 10000, 0, MAX_DELAY),
       message: text('heartbeat.message', h.message, '{"type":"ping"}'),
     },
     network: flag('network', o.network, true),

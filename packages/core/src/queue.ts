@@ -13,17 +13,13 @@ export type DropReason = 'overflow' | 'expired';
 export interface QueuedMessage {
   data: SendData;
   bytes: number;
-  /** `Date.now()` when queued, for `maxAge`. */
+  /** Monotonic time (`now()`) when queued, for `maxAge`. */
   at: number;
   /** Called when this message is dropped (requests use it to reject at once). */
   onDrop?: (reason: DropReason | 'cleared') => void;
   /** Called right after this message was handed to the transport. */
   onSend?: () => void;
-  /** False once the sender gave up on it (a request that timed out or was aborted). */
-  live?: () => boolean;
 }
-
-const dead = (message: QueuedMessage) => message.live !== undefined && !message.live();
 
 /** Limits of the outbox (see `QueueOptions`). */
 export interface OutboxLimits {
@@ -51,6 +47,20 @@ export function byteLength(data: SendData): number {
   return (data as Blob).size ?? (data as ArrayBuffer).byteLength ?? 0;
 }
 
+/**
+ * What to keep of `data` while it waits: binary buffers are copied, as the native socket does
+ * at `send` time, so a caller reusing or transferring its buffer afterwards changes nothing.
+ * Strings and Blobs are immutable and kept as they are.
+ */
+export function snapshot(data: SendData): SendData {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (typeof (data as ArrayBufferLike).slice === 'function' && 'byteLength' in data)
+    return (data as ArrayBuffer).slice(0);
+  return data;
+}
+
 /** FIFO with count, byte and age limits; every message it drops is reported through `onDrop`. */
 export class Outbox {
   private items: QueuedMessage[] = [];
@@ -74,40 +84,57 @@ export class Outbox {
   push(message: QueuedMessage): 'queued' | 'dropped' {
     const { maxMessages, maxBytes, overflow } = this.limits;
     const fits = () => this.items.length < maxMessages && this.bytes + message.bytes <= maxBytes;
-    if (!fits() && this.items.some(dead)) {
-      // Requests that already settled must never be sent; they free their room first.
-      this.items = this.items.filter((m) => !dead(m));
-      this.bytes = this.items.reduce((sum, m) => sum + m.bytes, 0);
-    }
-    if (!fits()) {
+    // Drops are reported only once the queue is consistent again: a `drop` listener may send.
+    const dropped: Array<[QueuedMessage, DropReason]> = [];
+    let result: 'queued' | 'dropped' = 'queued';
+    try {
       // Expired messages would be dropped at the next flush anyway: make room with them first.
-      while (this.items.length > 0 && message.at - this.items[0]!.at > this.limits.maxAge)
-        this.drop(this.shift()!, 'expired');
-    }
-    if (!fits()) {
-      if (overflow === 'error')
-        throw fail(
-          'ERR_QUEUE_FULL',
-          `The send queue is full (${this.items.length} messages, ${this.bytes} bytes; limits ${maxMessages} messages, ${maxBytes} bytes). Wait for 'open', raise queue.maxMessages/maxBytes, or pick another queue.overflow mode.`,
-        );
-      if (overflow === 'drop-oldest') {
-        while (this.items.length > 0 && !fits()) this.drop(this.shift()!, 'overflow');
-      }
+      while (
+        !fits() &&
+        this.items.length > 0 &&
+        message.at - this.items[0]!.at > this.limits.maxAge
+      )
+        dropped.push([this.shift()!, 'expired']);
       if (!fits()) {
-        this.drop(message, 'overflow');
-        return 'dropped';
+        if (overflow === 'error')
+          throw fail(
+            'ERR_QUEUE_FULL',
+            `The send queue is full (${this.items.length} messages, ${this.bytes} bytes; limits ${maxMessages} messages, ${maxBytes} bytes; this message: ${message.bytes} bytes). Wait for 'open', raise queue.maxMessages/maxBytes, or pick another queue.overflow mode.`,
+          );
+        // A message that could not fit even in an empty queue is dropped alone: evicting the
+        // others for it would lose them all and still not make room.
+        const couldFit = maxMessages > 0 && message.bytes <= maxBytes;
+        if (overflow === 'drop-oldest' && couldFit)
+          while (!fits()) dropped.push([this.shift()!, 'overflow']);
+        else result = 'dropped';
       }
+      if (result === 'queued') {
+        this.items.push(message);
+        this.bytes += message.bytes;
+      } else dropped.push([message, 'overflow']);
+    } finally {
+      for (const [victim, reason] of dropped) this.drop(victim, reason);
     }
-    this.items.push(message);
+    return result;
+  }
+
+  /** Takes `message` out of the queue without a drop event (its sender gave up on it). */
+  remove(message: QueuedMessage): void {
+    const index = this.items.indexOf(message);
+    if (index < 0) return;
+    this.items.splice(index, 1);
+    this.bytes -= message.bytes;
+  }
+
+  /** Puts `message` back at the head, where `take` found it (a flush that had to stop). */
+  putBack(message: QueuedMessage): void {
+    this.items.unshift(message);
     this.bytes += message.bytes;
-    return 'queued';
   }
 
   /** Removes and returns the oldest message that is not older than `maxAge`; expired ones are dropped. */
   take(now: number): QueuedMessage | undefined {
     for (let message = this.shift(); message; message = this.shift()) {
-      // A dead message's sender was already told (its request rejected): skip it quietly.
-      if (dead(message)) continue;
       if (now - message.at <= this.limits.maxAge) return message;
       this.drop(message, 'expired');
     }

@@ -1,23 +1,36 @@
 // The public Socket: the native WebSocket surface plus reconnection, queueing, heartbeat,
 // wake detection and JSON envelopes. It composes the parts; each part owns one concern.
 import { backoffDelay } from './backoff';
+import { MAX_DELAY, now } from './clock';
 import { DomEvents } from './dom-events';
 import { reportListenerError, SafeEmitter, safeCall } from './emitter';
 import { decodeEnvelope, type Envelope, encodeEnvelope } from './envelope';
-import { fail, type LifelineError } from './errors';
+import { fail, LifelineError } from './errors';
 import { Heartbeat } from './heartbeat';
 import { createLogger } from './log';
 import { Machine, type Status } from './machine';
 import { isOnline, watchNetwork } from './network';
 import { type Codec, type ResolvedOptions, resolveOptions, type SocketOptions } from './options';
 import { type CloseInfo, defaultShouldReconnect } from './policy';
-import { byteLength, type DropReason, Outbox, type QueuedMessage, type SendData } from './queue';
+import {
+  byteLength,
+  type DropReason,
+  Outbox,
+  type QueuedMessage,
+  type SendData,
+  snapshot,
+} from './queue';
 import { type RequestOptions, Requests } from './requests';
 import type {
   CloseEvent,
+  EnvelopeOf,
+  JsonMessageMap,
+  JsonRequestMap,
   MessageHandler,
   MessageMap,
-  RequestMap,
+  RequestArgs,
+  RequestData,
+  SendJsonArgs,
   SocketEventMap,
   Untyped,
 } from './types';
@@ -28,6 +41,49 @@ type Timer = ReturnType<typeof setTimeout>;
 const WS_OPEN = 1;
 const ignore = () => {};
 const jsonCodec: Codec = { encode: encodeEnvelope, decode: decodeEnvelope };
+/** Envelope types the protocol reserves: they never reach `onMessage` handlers. */
+const PROTOCOL_TYPES = new Set(['ping', 'pong', 'subscribe', 'unsubscribe']);
+const NO_PORTS: readonly MessagePort[] = Object.freeze([]);
+
+/** The `message` event listeners get: the native event's fields, with the Socket as target. */
+function messageEvent(native: MessageEvent, target: unknown): MessageEvent {
+  return {
+    type: 'message',
+    data: native.data,
+    origin: native.origin ?? '',
+    lastEventId: native.lastEventId ?? '',
+    source: null,
+    ports: NO_PORTS,
+    target,
+    currentTarget: target,
+    timeStamp: native.timeStamp ?? 0,
+  } as unknown as MessageEvent;
+}
+
+/** Runs the codec's `encode`, turning what it throws (a BigInt, a cycle) into a LifelineError. */
+function encodeWith(codec: Codec, envelope: Envelope): SendData {
+  try {
+    return codec.encode(envelope);
+  } catch (error) {
+    throw new LifelineError(
+      'ERR_INVALID_MESSAGE',
+      `Cannot encode the "${envelope.type}" message: ${(error as Error)?.message ?? error}. Send data the codec can encode (JSON: no BigInt, no cycles).`,
+      undefined,
+      error,
+    );
+  }
+}
+
+/** WebIDL `[Clamp] unsigned short`, as the native `close(code)` converts its argument. */
+function clampCode(code: number): number {
+  const n = Number(code);
+  if (Number.isNaN(n)) return 0;
+  const clamped = Math.min(Math.max(n, 0), 65535);
+  const floor = Math.floor(clamped);
+  const diff = clamped - floor;
+  // Round half to even, as WebIDL does.
+  return diff > 0.5 || (diff === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+}
 
 /** Why a request whose frame left the queue unsent rejects. */
 function droppedError(type: string, id: string, reason: DropReason | 'cleared'): LifelineError {
@@ -69,8 +125,8 @@ function checkClose(code: number, reason: string): void {
  */
 export class Socket<
   In extends MessageMap = Untyped,
-  Out extends MessageMap = Untyped,
-  Req extends RequestMap = Untyped,
+  Out extends JsonMessageMap<Out> = Untyped,
+  Req extends JsonRequestMap<Req> = Untyped,
 > extends SafeEmitter<SocketEventMap> {
   /** The connection is being established (also while waiting to reconnect). */
   static readonly CONNECTING = 0;
@@ -98,9 +154,18 @@ export class Socket<
   private _ws: WebSocket | undefined;
   private _m: Machine;
   private _retries = 0;
+  /**
+   * Generation: bumped by every attempt and by every call that changes course (close,
+   * reconnect, dispose). Timers, async URL providers and loops that call user code compare it
+   * to what it was when they started, so nothing stale acts on a newer connection.
+   */
   private _connection = 0;
+  /** True from the start of an attempt until it opens or fails. */
+  private _attempting = false;
   private _opens = 0;
   private _openedAt = 0;
+  /** The code and reason `close()` asked for, reported when that close completes. */
+  private _closing: CloseInfo | undefined;
   private _retryTimer: Timer | undefined;
   /** Bounds the attempt in flight (connectTimeout), or the close handshake after close(). */
   private _deadline: Timer | undefined;
@@ -203,6 +268,8 @@ export class Socket<
     return this._binaryType;
   }
   set binaryType(value: BinaryType) {
+    // Like the native setter: anything but the two known values is ignored.
+    if (value !== 'blob' && value !== 'arraybuffer') return;
     this._binaryType = value;
     if (this._ws) this._ws.binaryType = value;
   }
@@ -229,12 +296,16 @@ export class Socket<
 
   /**
    * Closes for good: no reconnection until `connect()`. Pending requests reject with
-   * `ERR_CLOSED`; the queue is kept.
-   * @throws LifelineError `ERR_INVALID_CLOSE_CODE` for codes other than 1000 and 3000–4999
-   *   or a reason over 123 bytes
+   * `ERR_CLOSED`; the queue is kept. Like the native socket, the status turns `closing` at
+   * once and the `close` event follows asynchronously, never inside this call.
+   * @param code - 1000 or 3000–4999 (converted like the native argument: 1000.4 → 1000)
+   * @param reason - at most 123 UTF-8 bytes (converted to a string like the native argument)
+   * @throws LifelineError `ERR_INVALID_CLOSE_CODE` for other codes or a longer reason
    */
-  close(code = 1000, reason = ''): void {
-    checkClose(code, reason);
+  close(code?: number, reason?: string): void {
+    const closeCode = code === undefined ? 1000 : clampCode(code);
+    const closeReason = reason === undefined ? '' : String(reason);
+    checkClose(closeCode, closeReason);
     if (this._disposed) return;
     this._requests.rejectAll(
       fail('ERR_CLOSED', 'The socket was closed before the request was answered.'),
@@ -243,19 +314,28 @@ export class Socket<
     if (s === 'idle' || s === 'closed' || s === 'closing') return;
     const ws = this._ws;
     this._clearTimers();
+    this._stopWatchers();
+    this._stopNetwork?.();
+    this._stopNetwork = undefined;
+    this._attempting = false;
+    this._closing = { code: closeCode, reason: closeReason, wasClean: true };
     if (ws && ws.readyState === WS_OPEN) {
-      this._stopWatchers();
-      this._m.to('closing');
-      ws.close(code, reason); // its close event finishes the job in _closed
-      // A dead peer never answers the close frame; do not sit in `closing` for minutes.
-      this._deadline = setTimeout(() => {
+      // Its close event finishes the job in _closed. A dead peer never answers the close
+      // frame: do not sit in `closing` for minutes.
+      ws.close(closeCode, closeReason);
+      this._deadline = this._after(this._o.connectTimeout, () => {
         this._endConnection(true);
         this._finish({ code: 1006, reason: 'close timeout', wasClean: false });
-      }, this._o.connectTimeout);
-      return;
+      });
+    } else {
+      this._endConnection(true, closeCode, closeReason);
+      const generation = this._connection;
+      queueMicrotask(() => {
+        if (generation === this._connection && this._m.status === 'closing')
+          this._finish(this._closing!);
+      });
     }
-    this._endConnection(true);
-    this._finish({ code, reason, wasClean: true });
+    this._m.to('closing');
   }
 
   // ── Lifecycle ──────────────────────────────────────────────────────────────────
@@ -274,7 +354,15 @@ export class Socket<
         'ERR_NO_WEBSOCKET',
         'No WebSocket constructor: pass one with the `WebSocket` option (in Node: `import WebSocket from "ws"`).',
       );
+    if (this._m.status === 'closing') {
+      // The close in progress completes now (its `close` event included); the old transport
+      // finishes its handshake in the background, detached, and its timer goes with it.
+      this._endConnection(true);
+      this._finish(this._closing ?? { code: 1000, reason: '', wasClean: true });
+      if (this._disposed || (this._m.status as Status) !== 'closed') return; // a listener took over
+    }
     this._endConnection(true);
+    this._closing = undefined;
     this._retries = 0;
     if (this._o.network && !this._stopNetwork)
       this._stopNetwork = watchNetwork(() => this._retryNow());
@@ -286,29 +374,36 @@ export class Socket<
   reconnect(): void {
     this._alive();
     const s = this._m.status;
-    if (s === 'idle' || s === 'closed') return this.connect();
-    const hadOpen = s === 'open' || s === 'closing';
+    if (s === 'idle' || s === 'closed' || s === 'closing') return this.connect();
     this._clearTimers();
     this._endConnection(true, 1000, 'reconnect');
     this._retries = 0;
-    if (s !== 'connecting') this._m.to('reconnecting');
-    if (hadOpen) this._emitClose({ code: 1000, reason: 'reconnect', wasClean: true }, true);
+    this._attempting = false;
+    const generation = this._connection;
+    if (s === 'open') {
+      this._m.to('reconnecting');
+      if (generation !== this._connection) return; // a status listener changed course
+      this._emitClose({ code: 1000, reason: 'reconnect', wasClean: true }, true);
+      if (generation !== this._connection) return;
+    }
     this._attempt();
   }
 
   /** Closes, rejects pending requests, and removes every listener and timer. Final. */
   dispose(): void {
     if (this._disposed) return;
+    // First, so listeners of the final events below cannot start anything new.
+    this._disposed = true;
     this._requests.rejectAll(
       fail('ERR_CLOSED', 'The socket was disposed before the request was answered.'),
     );
     this._clearTimers();
     const wasActive = this._m.status !== 'idle' && this._m.status !== 'closed';
     this._endConnection(true);
-    if (wasActive) this._finish({ code: 1000, reason: '', wasClean: true });
+    if (wasActive) this._finish(this._closing ?? { code: 1000, reason: '', wasClean: true });
     this._stopNetwork?.();
     this._stopNetwork = undefined;
-    this._disposed = true;
+    this._stopWatchers();
     this._queue?.clear();
     this._handlers.clear();
     this._dom.clear();
@@ -328,8 +423,12 @@ export class Socket<
    * socket.sendJson('chat', { text: 'hello' });
    * ```
    */
-  sendJson<K extends keyof Out & string>(type: K, data: Out[K]): 'sent' | 'queued' | 'dropped' {
-    return this._send(this._codec.encode({ type, data }));
+  sendJson<K extends keyof Out & string>(
+    type: K,
+    ...data: SendJsonArgs<Out[K]>
+  ): 'sent' | 'queued' | 'dropped';
+  sendJson(type: string, data?: unknown): 'sent' | 'queued' | 'dropped' {
+    return this._send(encodeWith(this._codec, { type, data }));
   }
 
   /**
@@ -341,7 +440,7 @@ export class Socket<
    * off();
    * ```
    */
-  onMessage(type: '*', handler: (envelope: Envelope) => void): () => void;
+  onMessage(type: '*', handler: (envelope: EnvelopeOf<In>) => void): () => void;
   onMessage<K extends keyof In & string>(type: K, handler: MessageHandler<In[K], K>): () => void;
   onMessage(type: string, handler: (...args: never[]) => void): () => void {
     let set = this._handlers.get(type);
@@ -368,13 +467,32 @@ export class Socket<
    */
   request<K extends keyof Req & string>(
     type: K,
-    data: Req[K]['data'],
+    ...args: RequestArgs<RequestData<Req[K]>>
+  ): Promise<Req[K]['reply']>;
+  request<K extends keyof Req & string>(
+    type: K,
+    data?: RequestData<Req[K]>,
     options: RequestOptions = {},
   ): Promise<Req[K]['reply']> {
     if (this._disposed) return Promise.reject(fail('ERR_CLOSED', 'The socket was disposed.'));
+    const s = this._m.status;
+    // close() rejected every pending request; one made after it would wait for a connect()
+    // that may never come, so it settles now the same way.
+    if (s === 'closing' || s === 'closed')
+      return Promise.reject(
+        fail(
+          'ERR_CLOSED',
+          `Cannot send request "${type}": the socket is ${s}. Call connect() first.`,
+        ),
+      );
     const requests = this._requests;
     const id = requests.nextId();
-    const frame = this._codec.encode({ type, id, data });
+    let frame: SendData;
+    try {
+      frame = encodeWith(this._codec, { type, id, data });
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const promise = requests.add(
       id,
       frame,
@@ -384,11 +502,7 @@ export class Socket<
     );
     if (!options.signal?.aborted) {
       try {
-        const result = this._send(frame, {
-          onSend: () => requests.sent(id, this._connection),
-          live: () => requests.has(id),
-          onDrop: (reason) => requests.settle(id, undefined, droppedError(type, id, reason)),
-        });
+        const result = this._send(frame, { id, type });
         if (result === 'sent') requests.sent(id, this._connection);
       } catch (error) {
         requests.settle(id, undefined, error as Error);
@@ -421,13 +535,23 @@ export class Socket<
     this._dom.remove(type, listener);
   }
 
+  /** Removes every `on()` listener of `event` (or of all events), DOM-style ones included. */
+  override removeAllListeners(event?: keyof SocketEventMap): this {
+    super.removeAllListeners(event);
+    this._dom.clear(event);
+    return this;
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────────
 
   private _alive(): void {
     if (this._disposed) throw fail('ERR_CLOSED', 'This socket was disposed; create a new one.');
   }
 
-  private _send(data: SendData, extra?: Partial<QueuedMessage>): 'sent' | 'queued' | 'dropped' {
+  private _send(
+    data: SendData,
+    request?: { id: string; type: string },
+  ): 'sent' | 'queued' | 'dropped' {
     // The hot path first: a disposed socket has no transport, so it never takes it.
     const ws = this._ws;
     if (ws && ws.readyState === WS_OPEN && this._m.status === 'open') {
@@ -435,12 +559,21 @@ export class Socket<
       return 'sent';
     }
     this._alive();
-    if (!this._queue)
+    const queue = this._queue;
+    if (!queue)
       throw fail(
         'ERR_NOT_OPEN',
         `Cannot send while the socket is ${this._m.status} and queueing is off (queue: false). Wait for 'open' or enable the queue.`,
       );
-    return this._queue.push({ data, bytes: byteLength(data), at: Date.now(), ...extra });
+    const message: QueuedMessage = { data: snapshot(data), bytes: byteLength(data), at: now() };
+    if (request) {
+      const { id, type } = request;
+      const requests = this._requests;
+      message.onSend = () => requests.sent(id, this._connection);
+      message.onDrop = (reason) => requests.settle(id, undefined, droppedError(type, id, reason));
+      requests.queued(id, () => queue.remove(message));
+    }
+    return queue.push(message);
   }
 
   /** Sends on the live connection only (heartbeat pings never queue). */
@@ -448,7 +581,7 @@ export class Socket<
     if (this._ws?.readyState === WS_OPEN) this._ws.send(data);
   }
 
-  /** One connection attempt. Precondition: status connecting/reconnecting, no socket, no timer. */
+  /** One connection attempt. Precondition: status connecting/reconnecting, no transport, no timer. */
   private _attempt(): void {
     if (this._o.network && !isOnline()) {
       // No attempt is spent while offline; `online` calls _retryNow.
@@ -456,37 +589,39 @@ export class Socket<
       return;
     }
     const attempt = ++this._connection;
+    this._attempting = true;
     // The connect timeout covers the URL provider too, so a hung provider cannot stall us.
-    this._deadline = setTimeout(() => this._fail(1006, 'connect timeout'), this._o.connectTimeout);
+    this._deadline = this._after(this._o.connectTimeout, () => this._fail(1006, 'connect timeout'));
     const input = this._input;
-    if (typeof input !== 'function') return this._open(input);
+    if (typeof input !== 'function') return this._open(input, attempt);
     let result: ReturnType<typeof input>;
     try {
       result = input();
     } catch (error) {
-      return this._attemptFailed(error);
+      return this._attemptFailed(error, attempt);
     }
+    const current = () => attempt === this._connection && this._attempting && !this._ws;
     if (result && typeof (result as Promise<unknown>).then === 'function')
       (result as Promise<string | URL>).then(
-        (url) => attempt === this._connection && !this._ws && this._deadline && this._open(url),
-        (error) =>
-          attempt === this._connection && !this._ws && this._deadline && this._attemptFailed(error),
+        (url) => current() && this._open(url, attempt),
+        (error) => current() && this._attemptFailed(error, attempt),
       );
-    else this._open(result as string | URL);
+    else if (current()) this._open(result as string | URL, attempt); // the provider may have closed us
   }
 
-  private _open(input: string | URL): void {
+  private _open(input: string | URL, attempt: number): void {
     let ws: WebSocket;
     try {
       const url = resolveUrl(input);
       this._url = url;
       const p = this._o.protocols;
       const protocols = typeof p === 'function' ? p() : p;
+      if (attempt !== this._connection) return; // the protocols function changed course
       const WS = this._o.WebSocket ?? WebSocket;
       this._log({ event: 'connecting', url, attempt: this._retries });
       ws = protocols === undefined ? new WS(url) : new WS(url, protocols);
     } catch (error) {
-      return this._attemptFailed(error);
+      return this._attemptFailed(error, attempt);
     }
     ws.binaryType = this._binaryType;
     ws.onopen = () => this._opened();
@@ -498,52 +633,94 @@ export class Socket<
     this._ws = ws;
   }
 
-  /** The attempt could not start (bad URL, throwing provider or constructor): report, retry. */
-  private _attemptFailed(error: unknown): void {
+  /**
+   * The attempt could not start (bad URL, throwing provider or constructor): report, retry.
+   * Always a microtask later, so a failure of the constructor's first attempt reaches the
+   * listeners attached right after `new Socket()`.
+   */
+  private _attemptFailed(error: unknown, attempt: number): void {
     const err = error instanceof Error ? error : new Error(String(error));
-    this._emitError(err);
-    if (this._m.active) this._fail(1006, err.message);
+    const current = () => attempt === this._connection && this._attempting;
+    queueMicrotask(() => {
+      if (!current()) return;
+      this._emitError(err);
+      if (current()) this._fail(1006, err.message); // an error listener may have closed us
+    });
   }
 
   private _opened(): void {
     const ws = this._ws!;
+    const generation = this._connection;
     clearTimeout(this._deadline);
     this._deadline = undefined;
-    this._openedAt = Date.now();
+    this._attempting = false;
+    this._openedAt = now();
     const reconnected = this._opens++ > 0;
     // Requests in flight on the previous connection go first: they were sent before anything
     // still queued. Both go out before `open` fires, so later sends keep their order.
-    for (const [id, frame] of this._requests.unanswered(this._connection)) {
+    for (const [id, frame] of this._requests.unanswered(generation)) {
       ws.send(frame as SendData);
-      this._requests.sent(id, this._connection);
+      this._requests.sent(id, generation);
     }
     const queue = this._queue;
-    for (let message = queue?.take(Date.now()); message; message = queue!.take(Date.now())) {
+    while (queue) {
+      const message = queue.take(now()); // may emit `drop` (expired), and a listener may act
+      if (generation !== this._connection) {
+        // close(), reconnect() or dispose() from a listener: the rest waits for the next connection.
+        if (message && !this._disposed) queue.putBack(message);
+        return;
+      }
+      if (!message) break;
       ws.send(message.data);
       message.onSend?.();
     }
-    if (this._ws !== ws) return; // a drop listener closed or reconnected us meanwhile
     this._hb?.start();
     if (this._o.wake) this._stopWake = watchWake((sleptMs) => this._woke(sleptMs));
     this._m.to('open');
+    if (generation !== this._connection) return; // a status listener changed course
     this._log({ event: 'open', url: this._url, attempt: this._retries });
-    const event = { type: 'open' as const, attempt: this._retries, reconnected, target: this };
+    const event = {
+      type: 'open' as const,
+      attempt: this._retries,
+      reconnected,
+      target: this,
+      currentTarget: this,
+    };
     this.emit('open', event);
-    this._dom.call('open', event);
+    if (generation === this._connection) this._dom.call('open', event);
   }
 
-  private _message(event: MessageEvent): void {
+  private _message(native: MessageEvent): void {
     this._hb?.seen();
+    const event = messageEvent(native, this);
     this._emit('message', event);
     this._dom.call('message', event);
     if (this._handlers.size === 0 && this._requests.size === 0 && !this._hb?.awaitingPong) return;
-    const envelope = this._codec.decode(event.data);
-    if (!envelope) return;
-    if (envelope.re !== undefined) this._requests.reply(envelope);
-    else {
-      if (envelope.type === 'pong' && this._hb) this.latency = this._hb.pong() ?? this.latency;
-      this._route(envelope.type, envelope.data, envelope);
+    let envelope: Envelope | undefined;
+    try {
+      envelope = this._codec.decode(native.data);
+    } catch (error) {
+      // A custom codec broke its promise not to throw: say so rather than lose the frame silently.
+      return this._emitError(
+        new LifelineError(
+          'ERR_INVALID_MESSAGE',
+          `The codec could not decode an incoming frame: ${(error as Error)?.message ?? error}`,
+          undefined,
+          error,
+        ),
+      );
     }
+    if (!envelope) return;
+    if (envelope.re !== undefined) {
+      this._requests.reply(envelope);
+      return;
+    }
+    // Protocol frames (heartbeat pongs, stream control) are Lifeline's, not the app's.
+    if (PROTOCOL_TYPES.has(envelope.type)) {
+      if (envelope.type === 'pong' && this._hb) this.latency = this._hb.pong() ?? this.latency;
+      return;
+    }
+    this._route(envelope.type, envelope.data, envelope);
     this._route('*', envelope);
   }
 
@@ -569,40 +746,42 @@ export class Socket<
   private _handleClose(info: CloseInfo): void {
     clearTimeout(this._deadline);
     this._deadline = undefined;
+    this._attempting = false;
     this._log({ event: 'closed', ...info });
     if (this._m.status === 'closing' || !this._m.active) return this._finish(info);
-    if (this._openedAt && Date.now() - this._openedAt >= this._o.reconnect.resetAfter)
-      this._retries = 0;
+    if (this._openedAt && now() - this._openedAt >= this._o.reconnect.resetAfter) this._retries = 0;
     this._openedAt = 0;
     const policy = this._o.reconnect;
+    const generation = this._connection;
     let retry = false;
     try {
       retry = this._o.reconnectEnabled && (policy.shouldReconnect ?? defaultShouldReconnect)(info);
     } catch (error) {
       reportListenerError(error);
     }
+    if (generation !== this._connection) return; // shouldReconnect called close() or the like
     const attempt = this._retries + 1;
     if (!retry || attempt > policy.maxAttempts) {
       this._requests.rejectAll(
         fail('ERR_CLOSED', `The connection closed (${info.code}) and will not reconnect.`),
       );
       this._finish(info);
-      if (retry) this.emit('giveup', { attempts: this._retries, lastClose: info });
+      if (retry && this._m.status === 'closed')
+        this.emit('giveup', { attempts: this._retries, lastClose: info });
       return;
     }
     this._retries = attempt;
     const delay = backoffDelay(attempt, policy);
-    const timer = setTimeout(() => {
+    this._retryTimer = this._after(delay, () => {
       this._retryTimer = undefined;
       this._attempt();
-    }, delay);
-    this._retryTimer = timer;
+    });
     this._m.to('reconnecting');
+    if (generation !== this._connection) return; // a status listener changed course
     this._emitClose(info, true);
-    if (this._retryTimer === timer) {
-      this._log({ event: 'retry', attempt, delay });
-      this.emit('reconnecting', { attempt, delay });
-    }
+    if (generation !== this._connection) return;
+    this._log({ event: 'retry', attempt, delay });
+    this.emit('reconnecting', { attempt, delay });
   }
 
   /** Moves to `closed` and emits `close` with willReconnect false. */
@@ -610,14 +789,23 @@ export class Socket<
     this._clearTimers();
     this._stopNetwork?.();
     this._stopNetwork = undefined;
+    const generation = this._connection;
     this._m.to('closed');
-    this._emitClose(info, false);
+    // A status listener that connected again owns the socket now: no stale `close`.
+    if (generation === this._connection) this._emitClose(info, false);
   }
 
   private _emitClose(info: CloseInfo, willReconnect: boolean): void {
-    const event: CloseEvent = { type: 'close', ...info, willReconnect, target: this };
+    const generation = this._connection;
+    const event: CloseEvent = {
+      type: 'close',
+      ...info,
+      willReconnect,
+      target: this,
+      currentTarget: this,
+    };
     this.emit('close', event);
-    this._dom.call('close', event);
+    if (generation === this._connection) this._dom.call('close', event);
   }
 
   private _emitError(error: Error): void {
@@ -628,7 +816,7 @@ export class Socket<
 
   /** `online`, or the page became visible: skip the rest of a backoff wait. */
   private _retryNow(): void {
-    if (this._ws || !this._m.active || this._deadline) return;
+    if (this._ws || this._attempting || !this._m.active || this._m.status === 'open') return;
     clearTimeout(this._retryTimer);
     this._retryTimer = undefined;
     this._attempt();
@@ -642,6 +830,19 @@ export class Socket<
     // can, so start over.
     if (this._hb) this._hb.probe();
     else this.reconnect();
+  }
+
+  /**
+   * A timer that belongs to the current generation: if anything changes course before it
+   * fires, it does nothing. Delays `setTimeout` cannot hold (Infinity, over 2^31−1 ms) mean
+   * "never": no timer, rather than one that fires at once.
+   */
+  private _after(ms: number, fn: () => void): Timer | undefined {
+    if (!(ms <= MAX_DELAY)) return undefined;
+    const generation = this._connection;
+    return setTimeout(() => {
+      if (generation === this._connection) fn();
+    }, ms);
   }
 
   private _stopWatchers(): void {
@@ -698,8 +899,8 @@ export class Socket<
  */
 export function createSocket<
   In extends MessageMap = Untyped,
-  Out extends MessageMap = Untyped,
-  Req extends RequestMap = Untyped,
+  Out extends JsonMessageMap<Out> = Untyped,
+  Req extends JsonRequestMap<Req> = Untyped,
 >(url: UrlInput, options?: SocketOptions): Socket<In, Out, Req> {
   return new Socket<In, Out, Req>(url, options);
 }

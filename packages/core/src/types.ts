@@ -3,16 +3,98 @@ import type { Envelope } from './envelope';
 import type { Status } from './machine';
 import type { CloseInfo } from './policy';
 import type { DropReason, SendData } from './queue';
+import type { RequestOptions } from './requests';
 
 /** The default of the message maps: any type, any data. */
 // biome-ignore lint/suspicious/noExplicitAny: an untyped socket accepts any message
 export type Untyped = any;
 
-/** Maps each incoming or outgoing message `type` to its `data`. */
-export type MessageMap = Record<string, unknown>;
+/**
+ * Maps each incoming or outgoing message `type` to its `data`: a type alias or an interface
+ * (`interface In { chat: { text: string } }`). An outgoing map must also be a
+ * {@link JsonMessageMap}.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an `any` index signature is the one that interfaces (which declare none) satisfy
+export type MessageMap = Record<string, any>;
 
-/** Maps each request `type` to the `data` it sends and the `reply` data it resolves with. */
-export type RequestMap = Record<string, { data: unknown; reply: unknown }>;
+/**
+ * Maps each request `type` to `{ data: D; reply: R }`: the data it sends and the reply data it
+ * resolves with. A type alias or an interface; `Socket` checks each entry with
+ * {@link JsonRequestMap}. An entry without `data`, or whose `data` admits `undefined`, makes
+ * the argument optional: `request('ping')`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see MessageMap
+export type RequestMap = Record<string, any>;
+
+// What JSON.stringify cannot carry as typed: it throws on a bigint, drops functions and
+// symbols, and turns a Map or a Set into {}.
+type NotJson =
+  | bigint
+  | symbol
+  | ((...args: never[]) => unknown)
+  | (abstract new (
+      ...args: never[]
+    ) => unknown)
+  | ReadonlyMap<unknown, unknown>
+  | ReadonlySet<unknown>
+  | WeakMap<object, unknown>
+  | WeakSet<object>;
+
+/**
+ * `T` with `never` in place of every part that JSON cannot carry as typed (`bigint`, functions,
+ * symbols, `Map`, `Set`), at any depth: `T` is assignable to `Json<T>` exactly when it is
+ * JSON. A `toJSON()` method (as on `Date`) makes a value JSON; `any` and `unknown` are kept.
+ */
+export type Json<T> = 0 extends 1 & T
+  ? T
+  : T extends string | number | boolean | null | undefined
+    ? T
+    : T extends { toJSON(): unknown }
+      ? T
+      : T extends NotJson
+        ? never
+        : T extends object
+          ? { [K in keyof T]: Json<T[K]> }
+          : T;
+
+/**
+ * The constraint of `Socket`'s outgoing map `Out` (a self-reference: `Out extends
+ * JsonMessageMap<Out>`): a {@link MessageMap} whose every `data` is {@link Json}.
+ */
+export type JsonMessageMap<M> = MessageMap & { [K in keyof M]: Json<M[K]> };
+
+/** The `data` of request map entry `E`; `undefined` when it declares none. */
+export type RequestData<E> = 'data' extends keyof E ? E['data' & keyof E] : undefined;
+
+/**
+ * The constraint of `Socket`'s request map `Req` (`Req extends JsonRequestMap<Req>`): every
+ * entry is `{ data: D; reply: R }` (`data` may be optional or left out) with {@link Json} data.
+ */
+export type JsonRequestMap<M> = RequestMap & {
+  [K in keyof M]: { data?: Json<RequestData<M[K]>>; reply: unknown };
+};
+
+/** The arguments of `sendJson` after `type`: `data`, optional when `undefined` fits it. */
+export type SendJsonArgs<D> = undefined extends D ? [data?: Json<D>] : [data: Json<D>];
+
+/**
+ * The arguments of `request` after `type`: `data` (optional when `undefined` fits it), then
+ * the options.
+ */
+export type RequestArgs<D> = undefined extends D
+  ? [data?: Json<D>, options?: RequestOptions]
+  : [data: Json<D>, options?: RequestOptions];
+
+/**
+ * What a `'*'` handler receives: the envelope of any type of `In`, a union discriminated by
+ * `type`, so checking `envelope.type === 'chat'` types `envelope.data` as the `chat` data
+ * (`data` is required here, as it is for `onMessage(type)` handlers). `Envelope<string, any>`
+ * for an untyped socket.
+ */
+export type EnvelopeOf<In> = 0 extends 1 & In
+  ? // biome-ignore lint/suspicious/noExplicitAny: untyped data, as on an untyped socket
+    Envelope<string, any>
+  : { [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] } }[keyof In & string];
 
 /** Payload of `open` (also the event `onopen` receives). */
 export interface OpenEvent {
@@ -21,7 +103,10 @@ export interface OpenEvent {
   readonly attempt: number;
   /** True when this is not the first connection of this socket. */
   readonly reconnected: boolean;
+  /** The `Socket`. */
   readonly target: unknown;
+  /** The `Socket`. */
+  readonly currentTarget: unknown;
 }
 
 /** Payload of `close` (also the event `onclose` receives), shaped like the native `CloseEvent`. */
@@ -29,7 +114,10 @@ export interface CloseEvent extends CloseInfo {
   readonly type: 'close';
   /** Whether Lifeline will try again. */
   readonly willReconnect: boolean;
+  /** The `Socket`. */
   readonly target: unknown;
+  /** The `Socket`. */
+  readonly currentTarget: unknown;
 }
 
 /** The native-shaped event `onerror` / `addEventListener('error')` receive. */
@@ -37,7 +125,10 @@ export interface ErrorEvent {
   readonly type: 'error';
   readonly error: Error;
   readonly message: string;
+  /** The `Socket`. */
   readonly target: unknown;
+  /** The `Socket`. */
+  readonly currentTarget: unknown;
 }
 
 /** Payload of `reconnecting`: a retry is scheduled. */

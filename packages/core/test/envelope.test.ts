@@ -37,11 +37,30 @@ describe('envelope codec', () => {
 
   it('keeps only known fields and normalises malformed error objects', () => {
     expect(decodeEnvelope('{"type":"x","extra":1,"data":null}')).toEqual({ type: 'x', data: null });
-    expect(toEnvelope({ type: 'x', re: '1', error: 'boom' })).toEqual({
+    expect(toEnvelope({ type: 'x', re: '1', error: {} })).toEqual({
       type: 'x',
       re: '1',
       error: { message: 'Remote error' },
     });
+  });
+
+  it('treats only a non-null object as an error (serializers write "error": null on success)', () => {
+    for (const error of ['null', 'false', '0', '""', '"boom"'])
+      expect(decodeEnvelope(`{"type":"x","re":"1","data":3,"error":${error}}`)).toEqual({
+        type: 'x',
+        re: '1',
+        data: 3,
+      });
+  });
+
+  it('decodes deeply nested JSON with escapes instead of dropping it', () => {
+    const depth = 20000;
+    const frame = `{"type":"x","re":"1","data":${'['.repeat(depth)}"\\u00e9"${']'.repeat(depth)}}`;
+    const envelope = decodeEnvelope(frame);
+    expect(envelope?.re).toBe('1');
+    let value = envelope!.data;
+    for (let i = 0; i < depth; i++) value = (value as unknown[])[0];
+    expect(value).toBe('é');
   });
 
   it('strips __proto__, constructor and prototype keys at any depth', () => {

@@ -1,21 +1,11 @@
 // The script-tag build (`dist/lifeline.iife.min.js`, global `Lifeline`) in real Chromium against a
 // local `ws` server: connect, a server restart with messages queued while down, a Page Lifecycle
 // `resume` probe, close, and the errors thrown for a bad URL or bad options.
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type * as Core from '@lifeline/core';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LaunchedBrowser, launchChromium } from '../../../test/support/browser';
-import { requireBuilt } from '../../../test/support/build';
+import { type IifePage, openIifePage } from '../../../test/support/iife-page';
 import { startTestServer, type TestServer } from '../../../test/support/ws-server';
-
-const BUNDLE = fileURLToPath(new URL('../dist/lifeline.iife.min.js', import.meta.url));
-const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Lifeline IIFE</title><link rel="icon" href="data:,"></head>
-<body><script src="/lifeline.iife.min.js"></script></body></html>`;
 
 /** What the page holds: the global and the sockets/recordings the tests create. */
 interface PageGlobals {
@@ -24,13 +14,12 @@ interface PageGlobals {
   seen: Record<string, unknown[]>;
 }
 
-let http: Server;
+let opened: IifePage;
 let origin: string;
-let browser: LaunchedBrowser;
 let page: Page;
 let ws: TestServer | undefined;
-const consoleErrors: string[] = [];
-const pageErrors: string[] = [];
+let consoleErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** Makes `new Lifeline.Socket(url, options)` in the page, recording its events under `seen`. */
 async function makeSocket(url: string, options: Record<string, unknown>): Promise<void> {
@@ -68,23 +57,8 @@ const waitForStatus = (status: string, timeout = 5000) =>
   );
 
 beforeAll(async () => {
-  requireBuilt(BUNDLE);
-  const bundle = readFileSync(BUNDLE);
-  http = createServer((req, res) => {
-    if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    else if (req.url === '/lifeline.iife.min.js')
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${origin}/`, { waitUntil: 'load' });
+  opened = await openIifePage();
+  ({ page, origin, pageErrors, consoleErrors } = opened);
   await page.evaluate(() => {
     const w = window as unknown as PageGlobals;
     w.sockets = [];
@@ -103,8 +77,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+  await opened?.close();
 });
 
 describe('script-tag build in Chromium', () => {

@@ -88,6 +88,6 @@ describe('resolveOptions', () => {
     expect(errorOf('fast').code).toBe('ERR_INVALID_OPTION');
     const array = errorOf(['chat.v1']);
     expect(array.code).toBe('ERR_INVALID_OPTION');
-    expect(array.message).toContain('{ protocols: [...] }');
+    expect(array.message).toContain('{ protocols: ["chat.v1"] }');
   });
 });

@@ -274,6 +274,8 @@ describe('Socket against a real server: dead connections', () => {
 
     await until(() => connections.length >= 3, 'three connection attempts', 4000);
     s.close();
+    expect(s.status).toBe('closing'); // the close event follows, never inside close()
+    await until(() => s.status === 'closed', 'closed');
     const first = named(log, 'close')[0]!;
     expect(first.at - started).toBeGreaterThanOrEqual(280);
     expect(first.at - started).toBeLessThan(1000);
@@ -581,7 +583,8 @@ describe('Socket against a real server: closing', () => {
     srv.terminateAll();
     await until(() => s.status === 'reconnecting', 'reconnecting');
     s.close();
-    expect(s.status).toBe('closed');
+    expect(s.status).toBe('closing');
+    await until(() => s.status === 'closed', 'closed');
     await delay(500);
     expect(srv.upgrades).toHaveLength(2);
     expect(closes(log).map((close) => close.willReconnect)).toEqual([false, true, false]);
