@@ -35,7 +35,7 @@ if (entryPoints.length > 0) {
   writeFileSync(
     join(apiOut, 'index.md'),
     '# API reference\n\nNo package entry point exists yet; this page is generated from ' +
-      '`packages/*/src/index.ts` by `pnpm docs`.\n',
+      '`packages/*/src/index.ts` by `npx -y pnpm@10 run docs`.\n',
   );
 }
 

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitepress';
 
 // Every link is checked: VitePress fails the build on a dead one.
@@ -7,27 +6,11 @@ export default defineConfig({
   description: 'A browser WebSocket client that does not drop the ball.',
   cleanUrls: true,
   lastUpdated: false,
-  // Code samples are .ts files next to the pages; only markdown becomes a page.
+  // Code samples are inline in the pages (typechecked by docs/test/samples.int.test.ts);
+  // only markdown becomes a page.
   srcExclude: ['**/README.md', 'examples/**', 'test/**', 'tools/**'],
   // `node scripts/docs.mjs --check` only needs the build to succeed, not a small bundle.
   vite: { build: { minify: process.env.LIFELINE_DOCS_CHECK !== '1' } },
-  markdown: {
-    // VitePress silently includes a whole file when a `<<< file#region` names a region that
-    // does not exist; fail the build instead, so a renamed region cannot go unnoticed.
-    config(md) {
-      md.core.ruler.push('lifeline-snippet-regions', (state) => {
-        for (const token of state.tokens) {
-          const [file, region] = (token as { src?: [string, string] }).src ?? [];
-          if (!file || !region) continue;
-          const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-          if (!new RegExp(`^\\s*// #region ${region}$`, 'm').test(text))
-            throw new Error(
-              `${state.env.relativePath}: snippet region "${region}" not found in ${file}`,
-            );
-        }
-      });
-    },
-  },
   themeConfig: {
     search: process.env.LIFELINE_DOCS_CHECK === '1' ? undefined : { provider: 'local' },
     nav: [

@@ -1,7 +1,6 @@
 // A reference server side of the Lifeline envelope protocol for Node's `ws`: it answers
 // requests (remembering replies by id, because requests are at-least-once) and heartbeat
 // pings. Run it with `npx tsx docs/examples/server.ts`; tested in server.int.test.ts.
-// #region full
 import type { IncomingMessage } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -114,13 +113,11 @@ export function attachLifelineProtocol(
       const envelope = parseEnvelope(raw.toString());
       if (!envelope) return; // not an envelope: clients may send plain text too
 
-      // #region heartbeat
       // Heartbeat: any frame proves the connection alive; a pong also gives the latency.
       if (envelope.type === 'ping' && envelope.id === undefined) {
         socket.send('{"type":"pong"}');
         return;
       }
-      // #endregion heartbeat
 
       const { id } = envelope;
       if (id === undefined) {
@@ -156,7 +153,6 @@ export function attachLifelineProtocol(
 
 // `npx tsx docs/examples/server.ts [port]` starts a demo server on 127.0.0.1.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // #region usage
   const port = Number(process.argv[2] ?? 8080);
   const wss = new WebSocketServer({ host: '127.0.0.1', port, maxPayload: 64 * 1024 });
   attachLifelineProtocol(wss, {
@@ -169,6 +165,4 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     },
   });
   wss.on('listening', () => console.log(`Lifeline demo server on ws://127.0.0.1:${port}`));
-  // #endregion usage
 }
-// #endregion full

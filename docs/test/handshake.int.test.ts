@@ -3,9 +3,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createRequire } from 'node:module';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../../test/support/ws-server';
-import { acceptFor, WEBSOCKET_GUID } from '../examples/accept';
+import { codeBlocks } from './samples';
 
 const page = readFileSync(new URL('../concepts/handshake.md', import.meta.url), 'utf8');
 const header = (name: string) => {
@@ -30,7 +32,8 @@ describe('handshake page', () => {
     expect(page).toContain(`\`${sha1.toString('hex')}\``);
   });
 
-  it('shows a helper (examples/accept.ts) that computes the same value', () => {
+  it('shows a helper that computes the same value', () => {
+    const { acceptFor, WEBSOCKET_GUID } = runSample('function acceptFor');
     expect(WEBSOCKET_GUID).toBe(GUID);
     expect(acceptFor(key)).toBe(accept);
   });
@@ -65,3 +68,17 @@ describe('handshake page', () => {
     }
   });
 });
+
+/** Runs the page's code block that contains `text` (compiled as CommonJS) and returns its exports. */
+function runSample(text: string) {
+  const block = codeBlocks({ path: 'concepts/handshake.md', text: page }).find((b) =>
+    b.code.includes(text),
+  );
+  if (!block) throw new Error(`handshake.md has no code block with "${text}"`);
+  const { outputText } = ts.transpileModule(block.code, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
+  const exports: Record<string, unknown> = {};
+  new Function('exports', 'require', outputText)(exports, createRequire(import.meta.url));
+  return exports as { acceptFor: (key: string) => string; WEBSOCKET_GUID: string };
+}

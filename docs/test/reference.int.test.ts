@@ -123,16 +123,26 @@ describe('reconnecting-websocket migration page', () => {
   });
 });
 
-describe('examples', () => {
-  it('are each shown on some page', () => {
-    const pages = readdirSync(docs, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.md') && !file.startsWith('api'))
-      .map((file) => read(file))
-      .join('\n');
-    const examples = readdirSync(join(docs, 'examples')).filter(
-      (file) => file.endsWith('.ts') && !file.endsWith('.test.ts'),
+describe('links to the API reference', () => {
+  // docs/api is generated, not in the repository: a link to it is dead on GitHub and in a
+  // fresh clone unless the text around it says how to get the reference there.
+  const pages = readdirSync(docs, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.md') && !/^(api|node_modules)[\\/]/.test(file))
+    .map((file) => ({ file, paragraphs: read(file).split(/\n\s*\n/) }));
+
+  it('say how to build it in a clone', () => {
+    const linking = pages.flatMap(({ file, paragraphs }) =>
+      paragraphs.filter((p) => /\]\((\.\.?\/)+api\//.test(p)).map((p) => ({ file, p })),
     );
-    const unused = examples.filter((file) => !pages.includes(`@/examples/${file}`));
-    expect(unused).toEqual([]);
+    expect(linking.length).toBeGreaterThan(0);
+    const bare = linking.filter(({ p }) => !p.includes('`npx -y pnpm@10 run docs`'));
+    expect(bare.map(({ file }) => file)).toEqual([]);
+  });
+
+  it('never say `pnpm docs`, which is pnpm’s own command (it opens a browser)', () => {
+    const wrong = pages.filter(({ paragraphs }) =>
+      paragraphs.some((p) => /pnpm(@\d+)? docs\b/.test(p)),
+    );
+    expect(wrong.map(({ file }) => file)).toEqual([]);
   });
 });
