@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm dev`: builds the core's script-tag bundle, rebuilds it on change, and serves the
-// playground with its dev WebSocket server. PORT picks the port (default 8787). Ctrl-C stops.
+// playground with its dev WebSocket server. PORT picks the port (default 8787);
+// PLAYGROUND_ORIGINS (comma-separated) lets pages from other origins open /ws. Ctrl-C stops.
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
@@ -11,7 +12,7 @@ register();
 
 const { watch } = await import('rollup');
 const { default: configs } = await import('../rollup.config.mjs');
-const { startDevServer } = await import('./server/index.ts');
+const { parseOriginList, startDevServer } = await import('./server/index.ts');
 
 // Only the IIFE build: the page loads nothing else, and skipping the .d.ts builds keeps
 // rebuilds fast.
@@ -23,6 +24,14 @@ if (iife.length === 0) throw new Error('rollup.config.mjs has no lifeline.iife.m
 const port = process.env.PORT === undefined ? 8787 : Number(process.env.PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`PORT must be a port number (0–65535), got ${JSON.stringify(process.env.PORT)}`);
+  process.exit(1);
+}
+
+let allowedOrigins;
+try {
+  allowedOrigins = parseOriginList(process.env.PLAYGROUND_ORIGINS ?? '');
+} catch (error) {
+  console.error(`PLAYGROUND_ORIGINS: ${error.message}`);
   process.exit(1);
 }
 
@@ -43,9 +52,10 @@ const firstBuild = new Promise((resolve) => {
 });
 await firstBuild;
 
-const server = await startDevServer({ port });
+const server = await startDevServer({ port, allowedOrigins });
 console.log(`Lifeline playground: ${server.url}`);
 console.log(`WebSocket endpoint:  ${server.wsUrl}   (Ctrl-C to stop)`);
+console.log(`Pages allowed on it: ${server.origins.join(', ')} (and clients without Origin)`);
 
 let stopping = false;
 const stop = async () => {

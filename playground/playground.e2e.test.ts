@@ -1,6 +1,11 @@
 // The playground page in real Chromium against the dev server: connect, send, faults,
-// text-only rendering, the handshake check. Loads core through the built script-tag bundle.
-import { existsSync } from 'node:fs';
+// text-only rendering, the handshake check, and /ws refusing pages from other origins. Loads
+// core through the built script-tag bundle.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +16,15 @@ import { type DevServer, startDevServer } from './server';
 const BUNDLE = fileURLToPath(
   new URL('../packages/core/dist/lifeline.iife.min.js', import.meta.url),
 );
-const SCREENSHOT = fileURLToPath(new URL('./screenshot.png', import.meta.url));
+// Tests must leave the tree clean: the screenshot goes to the untracked .reports/ unless
+// `pnpm run screenshot` asks for the README image (playground/screenshot.png) on purpose.
+const SCREENSHOT = process.env.PLAYGROUND_SCREENSHOT
+  ? resolve(process.env.PLAYGROUND_SCREENSHOT)
+  : fileURLToPath(new URL('../.reports/playground.png', import.meta.url));
 const XSS = '<img src=x onerror=alert(1)>';
 
 let server: DevServer;
+const serverLog: string[] = [];
 let browser: LaunchedBrowser;
 let page: Page;
 const dialogs: string[] = [];
@@ -48,7 +58,7 @@ async function sendText(text: string) {
 
 beforeAll(async () => {
   requireBuilt(BUNDLE);
-  server = await startDevServer({ port: 0, log: () => {} });
+  server = await startDevServer({ port: 0, log: (line) => serverLog.push(line) });
   browser = await launchChromium();
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -166,9 +176,72 @@ describe('playground page', () => {
     await waitForText('status', 'open');
   });
 
-  it('ran without page errors; screenshot saved', async () => {
+  it('ran without page errors; a full-page screenshot is saved', async () => {
     expect(pageErrors).toEqual([]);
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(existsSync(SCREENSHOT)).toBe(true);
+    // A PNG of the whole page: signature, then IHDR width and height (big-endian).
+    const png = readFileSync(SCREENSHOT);
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, height]);
+    // A test run must not dirty the tree: only `pnpm run screenshot` writes a tracked file.
+    if (!process.env.PLAYGROUND_SCREENSHOT) {
+      const tracked = spawnSync('git', ['ls-files', '--', SCREENSHOT], { encoding: 'utf8' });
+      expect(tracked.stdout ?? '').toBe('');
+    }
+  });
+});
+
+describe('/ws and other origins', () => {
+  let other: Server;
+  let otherUrl: string;
+
+  beforeAll(async () => {
+    other = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/html' });
+      response.end('<!doctype html><title>another site</title>');
+    });
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
+    otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+  });
+
+  afterAll(async () => {
+    // The browser keeps its connection to the page alive; close() alone would wait for it.
+    other?.closeAllConnections();
+    await new Promise((done) => other?.close(done));
+  });
+
+  /** Opens /ws from a page at `url`: `open`, or how it closed. */
+  async function openFrom(url: string) {
+    const tab = await browser.context.newPage();
+    try {
+      await tab.goto(url);
+      return await tab.evaluate(
+        (wsUrl) =>
+          new Promise<string>((done) => {
+            const ws = new WebSocket(wsUrl);
+            ws.onopen = () => {
+              done('open');
+              ws.close();
+            };
+            ws.onclose = (event) => done(`closed ${event.code}`);
+          }),
+        server.wsUrl,
+      );
+    } finally {
+      await tab.close();
+    }
+  }
+
+  it('refuses a page served from another port, and logs the refusal', async () => {
+    expect(await openFrom(otherUrl)).toBe('closed 1006');
+    expect(serverLog).toContainEqual(
+      expect.stringContaining(`/ws refused a page from ${otherUrl.slice(0, -1)} (HTTP 403)`),
+    );
+  });
+
+  it('accepts its own page under the name localhost too', async () => {
+    expect(await openFrom(`http://localhost:${server.port}/`)).toBe('open');
   });
 });

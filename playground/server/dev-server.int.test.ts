@@ -36,7 +36,8 @@ afterAll(async () => {
 
 describe('handshake', () => {
   it('sends a hello envelope first, describing the upgrade request and a correct accept', async () => {
-    const client = await connect(server.wsUrl, ['chat', 'json'], 'http://playground.test');
+    const page = `http://localhost:${server.port}`;
+    const client = await connect(server.wsUrl, ['chat', 'json'], page);
     const hello = json(await client.next(ofType('hello')));
     expect(client.messages[0]).toBe(JSON.stringify(hello));
     const key = client.key;
@@ -49,7 +50,7 @@ describe('handshake', () => {
       connection: 'Upgrade',
       key,
       version: '13',
-      origin: 'http://playground.test',
+      origin: page,
       protocols: ['chat', 'json'],
       protocol: 'chat',
       accept: answered,

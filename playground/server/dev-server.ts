@@ -4,9 +4,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
-import { PlaygroundConnection } from './connection';
+import { type ConnectionStats, PlaygroundConnection } from './connection';
 import { describeHandshake } from './handshake';
 import { listenWithFallback } from './listen';
+import { createOriginCheck, ownOrigins, parseOrigin } from './origin';
 import { createStaticHandler } from './static-files';
 
 /** Options of {@link startDevServer}. */
@@ -19,6 +20,13 @@ export interface DevServerOptions {
   staticDir?: string;
   /** Folder with `lifeline.iife.min.js` [packages/core/dist]. */
   coreDist?: string;
+  /**
+   * Origins besides the server's own whose pages may open `/ws` [none]. The server's own
+   * (`http://127.0.0.1:PORT`, `http://localhost:PORT`, `http://[::1]:PORT`) and clients that
+   * send no `Origin` (Node tools, tests) are always accepted; every other browser page gets
+   * HTTP 403. `pnpm dev` reads these from `PLAYGROUND_ORIGINS`.
+   */
+  allowedOrigins?: string[];
   /** Where log lines go [console.log]. */
   log?: (line: string) => void;
 }
@@ -34,6 +42,10 @@ export interface DevServer {
   readonly clients: number;
   /** Whether `/ws` is refusing connections after a `restart` fault. */
   readonly down: boolean;
+  /** Origins whose pages may open `/ws`. */
+  readonly origins: readonly string[];
+  /** Counters of every open connection (buffered bytes, the running flood). */
+  readonly connections: ConnectionStats[];
   /** Stops listening and kills every connection. */
   close(): Promise<void>;
 }
@@ -54,6 +66,8 @@ const RESTART_CODE = 1012;
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((line: string) => console.log(line));
+  // Validated before listening, so a typo fails at start rather than at the first connection.
+  const extraOrigins = (options.allowedOrigins ?? []).map(parseOrigin);
   const coreDist = options.coreDist ?? here('../../packages/core/dist');
   const serveStatic = createStaticHandler({
     root: options.staticDir ?? here('..'),
@@ -81,6 +95,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     handleProtocols: (protocols) => protocols.values().next().value ?? false,
   });
 
+  const connections = new Set<PlaygroundConnection>();
+  // Set once the port is known; until then no upgrade can arrive.
+  let originAllowed: (origin: string | undefined) => boolean = () => false;
+  let origins: string[] = [];
   let nextId = 1;
   let downUntil = 0;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -112,6 +130,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       refuse(socket, '404 Not Found');
       return;
     }
+    const origin = request.headers.origin;
+    if (!originAllowed(origin)) {
+      log(
+        `/ws refused a page from ${origin} (HTTP 403): only ${origins.join(', ')} may connect. ` +
+          'Trust another origin with PLAYGROUND_ORIGINS=<origin>[,…] (or allowedOrigins).',
+      );
+      refuse(socket, '403 Forbidden');
+      return;
+    }
     if (Date.now() < downUntil) {
       const retryAfter = Math.ceil((downUntil - Date.now()) / 1000);
       refuse(socket, '503 Service Unavailable', [`Retry-After: ${retryAfter}\r\n`]);
@@ -123,8 +150,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       log(
         `#${id} connected from ${request.socket.remoteAddress} (origin ${handshake.origin ?? '-'})`,
       );
-      ws.on('close', (code) => log(`#${id} closed (${code})`));
-      new PlaygroundConnection(id, ws, handshake, { restart, log });
+      const connection = new PlaygroundConnection(id, ws, handshake, { restart, log });
+      connections.add(connection);
+      ws.on('close', (code) => {
+        connections.delete(connection);
+        log(`#${id} closed (${code})`);
+      });
     });
   });
 
@@ -134,12 +165,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     tries: 20,
     log,
   });
-  const origin = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  origins = [...new Set([...ownOrigins(host, port), ...extraOrigins])];
+  originAllowed = createOriginCheck(origins);
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
     port,
-    url: `http://${origin}/`,
-    wsUrl: `ws://${origin}/ws`,
+    url: `http://${authority}/`,
+    wsUrl: `ws://${authority}/ws`,
+    origins,
+    get connections() {
+      return [...connections].map((connection) => connection.stats);
+    },
     get clients() {
       return wss.clients.size;
     },

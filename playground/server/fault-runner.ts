@@ -12,6 +12,8 @@ export interface FaultTarget {
   setDelay(ms: number): void;
   /** Take the whole WebSocket endpoint down for `seconds`. */
   restartServer(seconds: number): void;
+  /** Start sending `count` flood envelopes (paced by the connection, one flood at a time). */
+  startFlood(count: number, size: number): void;
 }
 
 /** A frame that starts like an envelope and never finishes. */
@@ -38,14 +40,10 @@ export function applyFault(fault: Fault, target: FaultTarget): void {
       acknowledge();
       target.setDelay(fault.ms);
       return;
-    case 'flood': {
+    case 'flood':
       acknowledge();
-      const pad = 'x'.repeat(fault.size);
-      for (let seq = 1; seq <= fault.count; seq++) {
-        target.sendNow(JSON.stringify({ type: 'flood', data: { seq, count: fault.count, pad } }));
-      }
+      target.startFlood(fault.count, fault.size);
       return;
-    }
     case 'malformed':
       acknowledge();
       target.sendNow(MALFORMED_FRAME);

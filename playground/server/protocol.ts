@@ -8,7 +8,7 @@ import { decodeEnvelope, type Envelope } from '../../packages/core/src/envelope'
 export type { Envelope };
 
 /** Error codes the dev server puts in error replies. */
-export type ServerErrorCode = 'ERR_UNKNOWN_TYPE' | 'ERR_BAD_REQUEST' | 'ERR_BAD_FAULT';
+export type ServerErrorCode = 'ERR_UNKNOWN_TYPE' | 'ERR_BAD_REQUEST' | 'ERR_BAD_FAULT' | 'ERR_BUSY';
 
 /** Thrown by handlers; becomes an error reply (or an `error` event for envelopes without id). */
 export class ServerError extends Error {
