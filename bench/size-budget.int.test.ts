@@ -9,8 +9,12 @@ import { compressedSizes, coreAllIn } from './suites/size';
 
 /** The product goal, reported by `pnpm bench`. */
 const GOAL = 4096;
-/** What CI enforces now: the measured size plus a little room for necessary fixes. */
-const CEILING = 8704;
+/**
+ * What CI enforces now: the measured size plus a little room. Issue 12's hardening (re-entrancy
+ * guards, native parity, the iterative pollution scrub, 96-bit request ids) raised it from
+ * 8,704 B; issue 13 (the core diet) brings it down again.
+ */
+const CEILING = 9856;
 
 describe('core size budget', () => {
   it('has a build to measure', () => {

@@ -33,7 +33,7 @@ async function serve(handlers: Record<string, Handler>, options?: ProtocolOption
 
 function client(url: string, options: SocketOptions = {}) {
   const socket = new Socket(url, {
-    WebSocket: WS as unknown as typeof WebSocket,
+    WebSocket: WS,
     reconnect: { initialDelay: 10, maxDelay: 50 },
     ...options,
   });

@@ -15,6 +15,17 @@ const SPARES = 3;
 export interface ChildServerOptions {
   /** Delay before replying to a request, ms (keeps requests in flight across a fault). */
   replyDelayMs?: number;
+  /** With this, each reply waits a random delay between `replyDelayMs` and this, ms. */
+  replyDelayMaxMs?: number;
+}
+
+/** One line of the request log: a process got request `id` on a connection, or answered it. */
+export interface RequestRecord {
+  pid: number;
+  /** Connection number within that process (1 = its first). */
+  connection: number;
+  kind: 'request' | 'reply';
+  id: string;
 }
 
 export interface ChildServer {
@@ -24,6 +35,8 @@ export interface ChildServer {
   url(path?: string): string;
   /** Text frames the server processed, in order, across every process that served. */
   journal(): string[];
+  /** Every request received and every reply sent, in order, across every process. */
+  requests(): RequestRecord[];
   /** Send `signal` to the serving process; for SIGKILL/SIGTERM, wait until it exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** SIGSTOP: the process freezes, its TCP connections stay open (half-open to the client). */
@@ -80,6 +93,7 @@ function waitMessage<T>(child: ChildProcess, key: string): Promise<T> {
 export async function startChildServer(options: ChildServerOptions = {}): Promise<ChildServer> {
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-chaos-'));
   const journalPath = join(dir, 'journal.log');
+  const requestLogPath = join(dir, 'requests.log');
   let port = 0;
   let current: Child | undefined;
   const all = new Set<Child>();
@@ -103,6 +117,20 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
       } catch {
         return [];
       }
+    },
+    requests() {
+      let text = '';
+      try {
+        text = readFileSync(requestLogPath, 'utf8');
+      } catch {
+        return [];
+      }
+      // Each line is one small write, so SIGKILL leaves none half-written; skip any odd one.
+      return text.split('\n').flatMap((line) => {
+        const [pid, connection, kind, id] = line.split(' ');
+        if (!id || (kind !== 'request' && kind !== 'reply')) return [];
+        return [{ pid: Number(pid), connection: Number(connection), kind, id }];
+      });
     },
     async kill(signal = 'SIGKILL') {
       const child = current;
@@ -129,7 +157,9 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
         cmd: 'listen',
         port,
         journal: journalPath,
+        requestLog: requestLogPath,
         replyDelayMs: options.replyDelayMs ?? 0,
+        replyDelayMaxMs: options.replyDelayMaxMs ?? options.replyDelayMs ?? 0,
       });
       port = await listening;
       current = child;

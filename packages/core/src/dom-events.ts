@@ -3,7 +3,8 @@
 import type { EventEmitter } from 'eventemitter3';
 import { safeCall } from './emitter';
 
-type DomType = 'open' | 'message' | 'error' | 'close';
+/** The four events of the native surface. */
+export type DomType = 'open' | 'message' | 'error' | 'close';
 /** What the emitter calls for one DOM-style listener; `unlink` detaches it from its signal. */
 type Wrapper = ((payload: unknown) => void) & { unlink?: () => void };
 interface Host extends EventEmitter {
@@ -26,11 +27,17 @@ const toEvent = (type: DomType, payload: unknown, target: unknown) =>
     ? { type, error: payload, message: (payload as Error).message, target, currentTarget: target }
     : payload;
 
+/** Calls `host.on<type>`, if set, with the same event listeners get. */
+export function callHandler(host: Host, type: DomType, payload: unknown): void {
+  const handler = host[HANDLER[type]] as ((event: unknown) => void) | null;
+  if (typeof handler === 'function') safeCall(handler, host, toEvent(type, payload, host));
+}
+
 /** The DOM-style listeners of one socket. */
 export class DomEvents {
-  private wrappers = new Map<DomType, Map<unknown, Wrapper>>();
+  private _wrappers = new Map<DomType, Map<unknown, Wrapper>>();
 
-  constructor(private host: Host) {}
+  constructor(private _host: Host) {}
 
   add(
     type: DomType,
@@ -40,10 +47,10 @@ export class DomEvents {
     if (!listener) return;
     const { once = false, signal } = typeof options === 'object' && options !== null ? options : {};
     if (signal?.aborted) return;
-    let byListener = this.wrappers.get(type);
+    let byListener = this._wrappers.get(type);
     if (!byListener) {
       byListener = new Map();
-      this.wrappers.set(type, byListener);
+      this._wrappers.set(type, byListener);
     }
     if (byListener.has(listener)) return; // native semantics: adding twice is a no-op
     const wrapper: Wrapper = (payload) => {
@@ -51,12 +58,12 @@ export class DomEvents {
       // dispatch must not run, as with the native EventTarget.
       if (byListener.get(listener) !== wrapper) return;
       if (once) this.remove(type, listener);
-      const event = toEvent(type, payload, this.host) as Event;
-      if (typeof listener === 'function') listener.call(this.host, event);
+      const event = toEvent(type, payload, this._host) as Event;
+      if (typeof listener === 'function') listener.call(this._host, event);
       else listener.handleEvent(event);
     };
     byListener.set(listener, wrapper);
-    this.host.on(type, wrapper);
+    this._host.on(type, wrapper);
     if (signal) {
       const onAbort = () => this.remove(type, listener);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -65,27 +72,25 @@ export class DomEvents {
   }
 
   remove(type: DomType, listener: EventListenerOrEventListenerObject | null): void {
-    const byListener = this.wrappers.get(type);
+    const byListener = this._wrappers.get(type);
     const wrapper = byListener?.get(listener);
     if (!wrapper) return;
     byListener!.delete(listener);
-    this.host.off(type, wrapper);
+    this._host.off(type, wrapper);
     wrapper.unlink?.();
   }
 
-  /** Calls the `on<type>` handler property, if set, with the same event listeners get. */
+  /** TEMPORARY until socket.ts moves to NativeSurface. */
   call(type: DomType, payload: unknown): void {
-    const handler = this.host[HANDLER[type]] as ((event: unknown) => void) | null;
-    if (typeof handler === 'function')
-      safeCall(handler, this.host, toEvent(type, payload, this.host));
+    callHandler(this._host, type, payload);
   }
 
   /** Forgets the listeners of `type` (or all) after the emitter dropped them wholesale. */
   clear(type?: string | symbol): void {
-    for (const [name, byListener] of this.wrappers) {
+    for (const [name, byListener] of this._wrappers) {
       if (type !== undefined && name !== type) continue;
       for (const wrapper of byListener.values()) wrapper.unlink?.();
-      this.wrappers.delete(name);
+      this._wrappers.delete(name);
     }
   }
 }

@@ -37,6 +37,15 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     return this._emit(event, a, b);
   }
 
+  /** Whether `event` has any `on()` listener (DOM-style ones included). */
+  protected _hasListeners(event: EventEmitter.EventNames<Events>): boolean {
+    return (
+      (this as unknown as { _events: Record<string, unknown> })._events[
+        EventEmitter.prefixed ? `${EventEmitter.prefixed}${String(event)}` : (event as string)
+      ] !== undefined
+    );
+  }
+
   /** `emit` with two fixed parameters instead of a rest array: it runs once per message. */
   protected _emit(event: EventEmitter.EventNames<Events>, a?: unknown, b?: unknown): boolean {
     const stored = (this as unknown as { _events: Record<string, Listener | Listener[]> })._events[

@@ -42,6 +42,19 @@ function scrub(root: unknown): void {
   }
 }
 
+/**
+ * Whether `type` is one the protocol reserves (`ping`, `pong`, `subscribe`, `unsubscribe`):
+ * such frames are Lifeline's own and never reach `onMessage` handlers or the adapters.
+ *
+ * @example
+ * ```ts
+ * isProtocolType('pong'); // true
+ * isProtocolType('chat'); // false
+ * ```
+ */
+export const isProtocolType = (type: string): boolean =>
+  type === 'ping' || type === 'pong' || type === 'subscribe' || type === 'unsubscribe';
+
 /** `JSON.stringify` of an envelope. */
 export const encodeEnvelope = (envelope: Envelope): string => JSON.stringify(envelope);
 

@@ -1,7 +1,7 @@
 // Public entry of @lifeline/core. Importing it touches no browser global.
 
 export { backoffDelay, type Jitter } from './backoff';
-export { decodeEnvelope, type Envelope, encodeEnvelope } from './envelope';
+export { decodeEnvelope, type Envelope, encodeEnvelope, isProtocolType } from './envelope';
 export { LifelineError, type LifelineErrorCode, type RemoteError } from './errors';
 export { type LogRecord, redact } from './log';
 export type { Status } from './machine';
@@ -13,6 +13,7 @@ export type {
   ReconnectOptions,
   SocketOptions,
   WebSocketConstructor,
+  WebSocketLike,
 } from './options';
 export { type CloseInfo, defaultShouldReconnect } from './policy';
 export type { DropReason, SendData } from './queue';
@@ -21,14 +22,22 @@ export { createSocket, Socket } from './socket';
 export type {
   CloseEvent,
   DropEvent,
+  EnvelopeOf,
   ErrorEvent,
   GiveupEvent,
+  Json,
+  JsonMessageMap,
+  JsonRequestMap,
   MessageHandler,
   MessageMap,
   OpenEvent,
   ReconnectingEvent,
+  RequestArgs,
+  RequestData,
   RequestMap,
+  SendJsonArgs,
   SocketEventMap,
+  Untyped,
   WakeEvent,
 } from './types';
 export type { UrlInput } from './url';

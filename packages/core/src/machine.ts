@@ -1,36 +1,56 @@
+// The lifecycle's state machine: the statuses and the only moves between them. The socket
+// holds its status in one field, changed in one method (`_to` in lifecycle.ts), which asks
+// this table first.
+import { DEV } from './dev';
+
 /** Lifecycle status of a socket (see DESIGN §2). */
 export type Status = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
 
-// The only legal moves. Anything else is a bug in Lifeline and throws loudly in tests.
+// The only legal moves. Anything else is a bug in Lifeline and throws loudly in development.
 const NEXT: Record<Status, Status[]> = {
   idle: ['connecting', 'closed'],
   connecting: ['open', 'reconnecting', 'closing', 'closed'],
   open: ['reconnecting', 'closing', 'closed'],
   reconnecting: ['open', 'closing', 'closed'],
-  closing: ['closed', 'connecting', 'reconnecting'],
+  // connect() from closing completes the close first (closing → closed → connecting).
+  closing: ['closed'],
   closed: ['connecting'],
 };
 
-/** Holds the status; the one place it changes. */
+/** Throws when `from → to` is not a legal move (development builds only: a Lifeline bug). */
+export function checkMove(from: Status, to: Status): void {
+  if (DEV && !NEXT[from].includes(to))
+    throw new Error(`Lifeline internal error: illegal status change ${from} → ${to}`);
+}
+
+/** True while the socket tries to stay connected: an attempt, a backoff wait, or open. */
+export const isActive = (status: Status): boolean =>
+  status === 'connecting' || status === 'open' || status === 'reconnecting';
+
+/** `readyState` of a status: a socket waiting to reconnect reads `CONNECTING`, as natively. */
+export const readyStateOf = (status: Status): number =>
+  status === 'open'
+    ? 1
+    : status === 'closing'
+      ? 2
+      : status === 'connecting' || status === 'reconnecting'
+        ? 0
+        : 3;
+
+/** TEMPORARY: the old holder, until socket.ts moves to the lifecycle layer. */
 export class Machine {
   constructor(
     public status: Status,
     private onChange: (status: Status, previous: Status) => void,
   ) {}
-
-  /** Moves to `next` (no-op when already there) and reports the change. */
   to(next: Status): void {
     const previous = this.status;
     if (next === previous) return;
-    if (!NEXT[previous].includes(next))
-      throw new Error(`Lifeline internal error: illegal status change ${previous} → ${next}`);
+    checkMove(previous, next);
     this.status = next;
     this.onChange(next, previous);
   }
-
-  /** True while the socket is trying to be connected (an attempt, a backoff wait, or open). */
   get active(): boolean {
-    const s = this.status;
-    return s === 'connecting' || s === 'open' || s === 'reconnecting';
+    return isActive(this.status);
   }
 }

@@ -9,25 +9,34 @@ import type { CloseInfo } from './policy';
 /** What the overflow of a full queue does with the newest message. */
 export type OverflowMode = 'drop-oldest' | 'drop-newest' | 'error';
 
-// Bivariant on purpose: `ws` and the DOM type their handlers with their own, narrower event
-// types; Lifeline's handlers read only the fields named below, which every event here has.
-type EventHandler<E> = { bivarianceHack(event: E): void }['bivarianceHack'] | null;
-
 /**
  * The part of a WebSocket instance Lifeline uses. The native `WebSocket`, `ws`'s and test
  * doubles all have it.
  */
 export interface WebSocketLike {
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  /** The subprotocol the server chose. */
   readonly protocol: string;
+  /** The extensions the server chose. */
   readonly extensions: string;
+  /** Bytes sent but not yet transmitted. */
   readonly bufferedAmount: number;
+  /** Set by Lifeline to its own `binaryType`. */
   binaryType: string;
-  onopen: EventHandler<unknown>;
-  onmessage: EventHandler<{ data: unknown }>;
-  onerror: EventHandler<unknown>;
-  onclose: EventHandler<{ code: number; reason: string; wasClean: boolean }>;
+  // The handlers take `never`: `ws` and the DOM each type their events their own way, and
+  // Lifeline only assigns these.
+  /** Set by Lifeline; called once the connection is open. */
+  onopen: ((event: never) => void) | null;
+  /** Set by Lifeline; called with each message, an event with `data`. */
+  onmessage: ((event: never) => void) | null;
+  /** Set by Lifeline; called when the connection fails. */
+  onerror: ((event: never) => void) | null;
+  /** Set by Lifeline; called with an event with `code`, `reason` and `wasClean`. */
+  onclose: ((event: never) => void) | null;
+  /** Sends a frame. */
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
 }
 
@@ -40,8 +49,11 @@ export type WebSocketConstructor = new (
   protocols?: string | string[],
 ) => WebSocketLike;
 
-/** How Lifeline calls the constructor: the native surface, which every `WebSocketLike` has at runtime. */
-type NativeConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+/**
+ * How Lifeline calls the constructor (internal): the native surface, which every
+ * `WebSocketLike` has at run time.
+ */
+export type NativeConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
 
 /** Reconnect policy; `false` turns reconnection off. */
 export interface ReconnectOptions {

@@ -4,7 +4,7 @@ import { backoffDelay } from './backoff';
 import { MAX_DELAY, now } from './clock';
 import { DomEvents } from './dom-events';
 import { reportListenerError, SafeEmitter, safeCall } from './emitter';
-import { decodeEnvelope, type Envelope, encodeEnvelope } from './envelope';
+import { decodeEnvelope, type Envelope, encodeEnvelope, isProtocolType } from './envelope';
 import { fail, LifelineError } from './errors';
 import { Heartbeat } from './heartbeat';
 import { createLogger } from './log';
@@ -41,8 +41,6 @@ type Timer = ReturnType<typeof setTimeout>;
 const WS_OPEN = 1;
 const ignore = () => {};
 const jsonCodec: Codec = { encode: encodeEnvelope, decode: decodeEnvelope };
-/** Envelope types the protocol reserves: they never reach `onMessage` handlers. */
-const PROTOCOL_TYPES = new Set(['ping', 'pong', 'subscribe', 'unsubscribe']);
 const NO_PORTS: readonly MessagePort[] = Object.freeze([]);
 
 /** The `message` event listeners get: the native event's fields, with the Socket as target. */
@@ -110,9 +108,10 @@ function checkClose(code: number, reason: string): void {
  * reconnects with backoff, queues what is sent while down, detects dead connections and
  * speaks typed JSON envelopes with request/reply.
  *
- * @typeParam In - incoming message `type` → `data`
- * @typeParam Out - outgoing message `type` → `data`
- * @typeParam Req - request `type` → `{ data, reply }`
+ * @typeParam In - incoming message `type` → `data` (a type alias or an interface)
+ * @typeParam Out - outgoing message `type` → `data`, which must be JSON (no `bigint`, function,
+ *   `Map`, `Set` or symbol)
+ * @typeParam Req - request `type` → `{ data, reply }`, `data` JSON as in `Out`
  *
  * @example
  * ```ts
@@ -362,12 +361,14 @@ export class Socket<
       if (this._disposed || (this._m.status as Status) !== 'closed') return; // a listener took over
     }
     this._endConnection(true);
+    this._clearTimers(); // a change of course: whatever an earlier status had pending is stale
     this._closing = undefined;
     this._retries = 0;
     if (this._o.network && !this._stopNetwork)
       this._stopNetwork = watchNetwork(() => this._retryNow());
+    const generation = this._connection;
     this._m.to('connecting');
-    this._attempt();
+    if (generation === this._connection) this._attempt(); // unless a status listener took over
   }
 
   /** Drops the current connection (if any) and reconnects at once, with a fresh attempt count. */
@@ -381,9 +382,10 @@ export class Socket<
     this._attempting = false;
     const generation = this._connection;
     if (s === 'open') {
+      const info = { code: 1000, reason: 'reconnect', wasClean: true };
       this._m.to('reconnecting');
-      if (generation !== this._connection) return; // a status listener changed course
-      this._emitClose({ code: 1000, reason: 'reconnect', wasClean: true }, true);
+      if (generation !== this._connection) return this._closeOverridden(info);
+      this._emitClose(info, true);
       if (generation !== this._connection) return;
     }
     this._attempt();
@@ -417,7 +419,8 @@ export class Socket<
   // ── Messaging (DESIGN §3) ───────────────────────────────────────────────────────
 
   /**
-   * Sends the envelope `{ type, data }`, queued like `send`.
+   * Sends the envelope `{ type, data }`, queued like `send`. `data` may be left out when its
+   * type admits `undefined`.
    * @example
    * ```ts
    * socket.sendJson('chat', { text: 'hello' });
@@ -433,7 +436,8 @@ export class Socket<
 
   /**
    * Calls `handler(data, envelope)` for every incoming envelope of `type` (replies to
-   * requests excluded); `'*'` receives every envelope. Returns the unsubscribe function.
+   * requests excluded); `'*'` receives every envelope, typed as the union of `In`'s envelopes
+   * (checking `envelope.type` narrows `envelope.data`). Returns the unsubscribe function.
    * @example
    * ```ts
    * const off = socket.onMessage('chat', (data) => console.log(data.text));
@@ -459,10 +463,11 @@ export class Socket<
    * Sends a request and resolves with the reply's `data`. At-least-once: a request
    * unanswered when the connection drops is sent again, same id, after the reconnect.
    * Rejects with `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_CLOSED`, `ERR_REMOTE` (server error
-   * reply) or `ERR_QUEUE_FULL`.
+   * reply) or `ERR_QUEUE_FULL`. `data` may be left out when its type admits `undefined`.
    * @example
    * ```ts
    * const total = await socket.request('sum', { a: 1, b: 2 }, { timeout: 5000 });
+   * const pong = await socket.request('ping');
    * ```
    */
   request<K extends keyof Req & string>(
@@ -716,7 +721,7 @@ export class Socket<
       return;
     }
     // Protocol frames (heartbeat pongs, stream control) are Lifeline's, not the app's.
-    if (PROTOCOL_TYPES.has(envelope.type)) {
+    if (isProtocolType(envelope.type)) {
       if (envelope.type === 'pong' && this._hb) this.latency = this._hb.pong() ?? this.latency;
       return;
     }
@@ -777,7 +782,7 @@ export class Socket<
       this._attempt();
     });
     this._m.to('reconnecting');
-    if (generation !== this._connection) return; // a status listener changed course
+    if (generation !== this._connection) return this._closeOverridden(info);
     this._emitClose(info, true);
     if (generation !== this._connection) return;
     this._log({ event: 'retry', attempt, delay });
@@ -791,8 +796,19 @@ export class Socket<
     this._stopNetwork = undefined;
     const generation = this._connection;
     this._m.to('closed');
-    // A status listener that connected again owns the socket now: no stale `close`.
     if (generation === this._connection) this._emitClose(info, false);
+    else this._closeOverridden(info);
+  }
+
+  /**
+   * A status listener changed course mid-transition. The connection that ended still gets
+   * its `close` event, worded for the status now: while a new attempt is under way it says
+   * `willReconnect: true`; a pending `close()` (closing) or a `dispose()` (closed) reports
+   * the close itself.
+   */
+  private _closeOverridden(info: CloseInfo): void {
+    const s = this._m.status;
+    if (s === 'connecting' || s === 'reconnecting') this._emitClose(info, true);
   }
 
   private _emitClose(info: CloseInfo, willReconnect: boolean): void {

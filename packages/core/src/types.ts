@@ -26,20 +26,6 @@ export type MessageMap = Record<string, any>;
 // biome-ignore lint/suspicious/noExplicitAny: see MessageMap
 export type RequestMap = Record<string, any>;
 
-// What JSON.stringify cannot carry as typed: it throws on a bigint, drops functions and
-// symbols, and turns a Map or a Set into {}.
-type NotJson =
-  | bigint
-  | symbol
-  | ((...args: never[]) => unknown)
-  | (abstract new (
-      ...args: never[]
-    ) => unknown)
-  | ReadonlyMap<unknown, unknown>
-  | ReadonlySet<unknown>
-  | WeakMap<object, unknown>
-  | WeakSet<object>;
-
 /**
  * `T` with `never` in place of every part that JSON cannot carry as typed (`bigint`, functions,
  * symbols, `Map`, `Set`), at any depth: `T` is assignable to `Json<T>` exactly when it is
@@ -49,9 +35,21 @@ export type Json<T> = 0 extends 1 & T
   ? T
   : T extends string | number | boolean | null | undefined
     ? T
-    : T extends { toJSON(): unknown }
+    : T extends {
+          /** What `JSON.stringify` encodes instead. */
+          toJSON(): unknown;
+        }
       ? T
-      : T extends NotJson
+      : // What JSON.stringify cannot carry as typed: it throws on a bigint, drops functions and
+        // symbols, and turns a Map or a Set into {}.
+        T extends
+            | bigint
+            | symbol
+            | ((...args: never[]) => unknown)
+            | ReadonlyMap<unknown, unknown>
+            | ReadonlySet<unknown>
+            | WeakMap<object, unknown>
+            | WeakSet<object>
         ? never
         : T extends object
           ? { [K in keyof T]: Json<T[K]> }
@@ -71,7 +69,12 @@ export type RequestData<E> = 'data' extends keyof E ? E['data' & keyof E] : unde
  * entry is `{ data: D; reply: R }` (`data` may be optional or left out) with {@link Json} data.
  */
 export type JsonRequestMap<M> = RequestMap & {
-  [K in keyof M]: { data?: Json<RequestData<M[K]>>; reply: unknown };
+  [K in keyof M]: {
+    /** What the request sends. */
+    data?: Json<RequestData<M[K]>>;
+    /** What the request resolves with. */
+    reply: unknown;
+  };
 };
 
 /** The arguments of `sendJson` after `type`: `data`, optional when `undefined` fits it. */
@@ -94,7 +97,12 @@ export type RequestArgs<D> = undefined extends D
 export type EnvelopeOf<In> = 0 extends 1 & In
   ? // biome-ignore lint/suspicious/noExplicitAny: untyped data, as on an untyped socket
     Envelope<string, any>
-  : { [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] } }[keyof In & string];
+  : {
+      [K in keyof In & string]: Envelope<K, In[K]> & {
+        /** The data of this `type`. */
+        data: In[K];
+      };
+    }[keyof In & string];
 
 /** Payload of `open` (also the event `onopen` receives). */
 export interface OpenEvent {

@@ -94,6 +94,40 @@ describe('requests against a real server', () => {
     expect(srv.upgrades).toHaveLength(2);
   });
 
+  it('never resends an answered request after a reconnect; an unanswered one goes again', async () => {
+    let connections = 0;
+    const byConnection: Array<Array<[string, string]>> = [];
+    const srv = await envelopeServer(
+      (request, ws) => {
+        const connection = (ws as ServerSocket & { n: number }).n;
+        byConnection[connection]!.push([request.type, request.id!]);
+        // `answered` gets its reply at once; `pending` only once it arrives again.
+        if (request.type === 'answered' || connection > 0) reply(ws, request, { data: connection });
+      },
+      (ws) => {
+        (ws as ServerSocket & { n: number }).n = connections++;
+        byConnection.push([]);
+      },
+    );
+    const s = socket(srv.url());
+    await until(() => s.status === 'open', 'open');
+    expect(await s.request('answered', null)).toBe(0);
+    const pending = s.request('pending', null);
+    await until(() => byConnection[0]!.length === 2, 'both requests at the server');
+
+    srv.terminateAll();
+    expect(await pending).toBe(1);
+    await delay(150); // a wrong resend would arrive right behind
+    const [answeredId, pendingId] = byConnection[0]!.map(([, id]) => id);
+    expect(byConnection).toEqual([
+      [
+        ['answered', answeredId],
+        ['pending', pendingId],
+      ],
+      [['pending', pendingId]],
+    ]);
+  });
+
   it('rejects with ERR_REMOTE carrying the server message and code', async () => {
     const srv = await envelopeServer((request, ws) =>
       reply(ws, request, { error: { message: 'division by zero', code: 'E_DIV' } }),

@@ -1,8 +1,9 @@
 // Envelopes over the socket: sendJson, onMessage routing and request/reply, with fake timers.
 import { describe, expect, it, vi } from 'vitest';
 import { LifelineError } from '../src/errors';
-import { FakeWebSocket } from './support/fake-websocket';
-import { makeSocket, useFakeSocketEnvironment } from './support/harness';
+import type { Socket } from '../src/socket';
+import { FakeWebSocket, FakeWS } from './support/fake-websocket';
+import { makeSocket, SOCKET_URL, useFakeSocketEnvironment } from './support/harness';
 
 const sentEnvelopes = (ws: FakeWebSocket) => ws.sent.map((frame) => JSON.parse(frame as string));
 
@@ -112,26 +113,41 @@ describe('request/reply', () => {
     expect((await rejection(kept)).code).toBe('ERR_CLOSED');
   });
 
-  it('resolves with the reply data; a duplicate reply is ignored', async () => {
+  it('resolves with the reply data, once; an answered request is never resent after a reconnect', async () => {
+    const reported = vi.fn();
+    vi.stubGlobal('reportError', reported);
     const socket = makeSocket();
-    FakeWebSocket.last.open();
-    const promise = socket.request('sum', { a: 1, b: 2 });
-    const [request] = sentEnvelopes(FakeWebSocket.last);
+    const first = FakeWebSocket.last;
+    first.open();
+    const answered = socket.request('sum', { a: 1, b: 2 });
+    const unanswered = socket.request('slow', null); // shows that a resend does happen
+    const [request, control] = sentEnvelopes(first);
     expect(request).toMatchObject({ type: 'sum', data: { a: 1, b: 2 } });
     expect(typeof request.id).toBe('string');
     const typeHandler = vi.fn();
     socket.onMessage('sum', typeHandler);
-    FakeWebSocket.last.receive(JSON.stringify({ type: 'sum', re: request.id, data: 3 }));
-    FakeWebSocket.last.receive(JSON.stringify({ type: 'sum', re: request.id, data: 999 }));
-    await expect(promise).resolves.toBe(3);
+    first.receive(JSON.stringify({ type: 'sum', re: request.id, data: 3 }));
+    first.receive(JSON.stringify({ type: 'sum', re: request.id, data: 999 })); // duplicate
+    await expect(answered).resolves.toBe(3);
     expect(typeHandler).not.toHaveBeenCalled(); // replies are not server events
-  });
 
-  it('uses unique ids', () => {
-    const socket = makeSocket();
-    FakeWebSocket.last.open();
-    for (let i = 0; i < 100; i++) void socket.request('x', i).catch(() => {});
-    expect(new Set(sentEnvelopes(FakeWebSocket.last).map((e) => e.id)).size).toBe(100);
+    first.fail();
+    vi.advanceTimersByTime(1000);
+    const second = FakeWebSocket.last;
+    second.open();
+    expect(sentEnvelopes(second).map((e) => e.id)).toEqual([control.id]);
+    // A late duplicate on the new connection settles nothing and breaks nothing.
+    second.receive(JSON.stringify({ type: 'sum', re: request.id, data: 999 }));
+    second.receive(JSON.stringify({ type: 'slow', re: control.id, data: 'done' }));
+    await expect(unanswered).resolves.toBe('done');
+    second.fail();
+    vi.advanceTimersByTime(2000); // the second attempt's backoff
+    const third = FakeWebSocket.last;
+    expect(third).not.toBe(second);
+    third.open();
+    expect(third.sent).toEqual([]); // both answered: nothing to resend
+    expect(reported).not.toHaveBeenCalled();
+    vi.unstubAllGlobals();
   });
 
   it('rejects with ERR_REMOTE carrying the server message and code', async () => {
@@ -242,4 +258,98 @@ describe('request/reply', () => {
     const strict = makeSocket({ queue: false });
     expect((await rejection(strict.request('d', 4))).code).toBe('ERR_NOT_OPEN');
   });
+});
+
+describe('request ids (DESIGN §3: a per-socket random prefix of ≥ 96 bits, then a counter)', () => {
+  /** Ids of the first `count` requests of a socket that has not sent any yet. */
+  function idsOf(socket: Socket, count = 12): string[] {
+    const ws = FakeWebSocket.last;
+    ws.open();
+    for (let i = 0; i < count; i++) void socket.request('x', i).catch(() => {});
+    return sentEnvelopes(ws).map((e) => e.id as string);
+  }
+  /** What every id of one socket starts with: the prefix (counters 1…12 differ at once). */
+  const prefixOf = (ids: string[]) =>
+    ids.reduce((prefix, id) => {
+      let i = 0;
+      while (i < prefix.length && prefix[i] === id[i]) i++;
+      return prefix.slice(0, i);
+    });
+  /** Entropy of a string of random symbols, judged by the smallest usual alphabet it fits. */
+  function bits(prefix: string): number {
+    const symbols = prefix.replace(/[^0-9A-Za-z]+$/, ''); // a trailing separator carries none
+    const alphabet = /^[0-9a-f]*$/i.test(symbols) ? 16 : /^[0-9a-z]*$/.test(symbols) ? 36 : 64;
+    return symbols.length * Math.log2(alphabet);
+  }
+
+  it('two sockets never share an id: each has its own random prefix of at least 96 bits', () => {
+    const a = idsOf(makeSocket());
+    const b = idsOf(makeSocket());
+    expect(new Set([...a, ...b]).size).toBe(24);
+    expect(prefixOf(a)).not.toBe(prefixOf(b));
+    expect(bits(prefixOf(a))).toBeGreaterThanOrEqual(96);
+    expect(bits(prefixOf(b))).toBeGreaterThanOrEqual(96);
+  });
+
+  it('takes the prefix from crypto.getRandomValues: 12+ bytes, every one of them counts', () => {
+    let flip = -1; // the byte (counted across calls) to set; the others are zeros
+    let requested = 0;
+    vi.spyOn(crypto, 'getRandomValues').mockImplementation((array) => {
+      const view = array as unknown as ArrayBufferView;
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).fill(0);
+      if (flip >= requested && flip < requested + bytes.length) bytes[flip - requested] = 0xff;
+      requested += bytes.length;
+      return array;
+    });
+    const prefixWith = (byte: number) => {
+      flip = byte;
+      requested = 0;
+      const prefix = prefixOf(idsOf(makeSocket()));
+      return { prefix, requested };
+    };
+    const zeros = prefixWith(-1);
+    expect(zeros.requested).toBeGreaterThanOrEqual(12);
+    // Same random bytes, same prefix: nothing else (Math.random, time) goes into it.
+    expect(prefixWith(-1).prefix).toBe(zeros.prefix);
+    const flipped = Array.from({ length: 12 }, (_, byte) => prefixWith(byte).prefix);
+    expect(new Set([zeros.prefix, ...flipped]).size).toBe(13);
+  });
+
+  it('two page loads (fresh module instances) never share an id', async () => {
+    const ids: string[] = [];
+    for (let load = 0; load < 2; load++) {
+      vi.resetModules();
+      const { Socket: Fresh } = await import('../src/socket');
+      const socket = new Fresh(SOCKET_URL, { WebSocket: FakeWS });
+      ids.push(...idsOf(socket));
+      socket.dispose();
+    }
+    expect(new Set(ids).size).toBe(24);
+  });
+});
+
+describe('heartbeat latency', () => {
+  it.each([
+    ['no onMessage handler', false],
+    ['an onMessage handler, so every frame is decoded', true],
+  ])(
+    'only the pong answering a ping sets latency; other pongs change nothing (%s)',
+    (_, decode) => {
+      const socket = makeSocket({ heartbeat: { interval: 1000, timeout: 500 } });
+      if (decode) socket.onMessage('*', () => {});
+      const ws = FakeWebSocket.last;
+      ws.open();
+      ws.receive('{"type":"pong"}'); // nobody asked
+      expect(socket.latency).toBeUndefined();
+      vi.advanceTimersByTime(1000);
+      expect(ws.sent).toEqual(['{"type":"ping"}']);
+      vi.advanceTimersByTime(40);
+      ws.receive('{"type":"pong"}');
+      expect(socket.latency).toBe(40);
+      vi.advanceTimersByTime(300);
+      ws.receive('{"type":"pong"}'); // a second answer to the same ping
+      expect(socket.latency).toBe(40);
+      expect(ws.sent).toHaveLength(1);
+    },
+  );
 });

@@ -141,7 +141,7 @@ describe('listeners that change course never see events contradicting the status
     expect(onopen).not.toHaveBeenCalled();
   });
 
-  it('connect() from a status listener on closed: no stale close event after it', () => {
+  it('connect() from a status listener on closed: the close event says willReconnect', () => {
     const socket = makeSocket({ reconnect: false });
     FakeWebSocket.last.open();
     const seen = record(socket);
@@ -150,8 +150,34 @@ describe('listeners that change course never see events contradicting the status
     });
     FakeWebSocket.last.serverClose(1000);
     expect(socket.status).toBe('connecting');
-    expect(seen.filter((e) => e.startsWith('close'))).toEqual([]);
+    // The connection that opened still gets its close, worded for the new attempt under way.
+    expect(seen.filter((e) => e.startsWith('close'))).toEqual(['close:1000:true@connecting']);
   });
+
+  it('reconnect() from a status listener on reconnecting: the drop is still reported', () => {
+    const socket = makeSocket();
+    FakeWebSocket.last.open();
+    const seen = record(socket);
+    socket.once('status', (status) => {
+      if (status === 'reconnecting') socket.reconnect();
+    });
+    FakeWebSocket.last.fail();
+    expect(seen.filter((e) => e.startsWith('close'))).toEqual(['close:1006:true@reconnecting']);
+    expect(FakeWebSocket.live()).toHaveLength(1);
+  });
+
+  it.each(['reconnect', 'close', 'dispose'] as const)(
+    '%s() from a status listener on connecting leaves one attempt at most',
+    (method) => {
+      const socket = makeSocket({ autoConnect: false });
+      socket.once('status', (status) => {
+        if (status === 'connecting') socket[method]();
+      });
+      socket.connect();
+      expect(FakeWebSocket.live().length).toBe(method === 'reconnect' ? 1 : 0);
+      if (method !== 'reconnect') expect(vi.getTimerCount()).toBe(0);
+    },
+  );
 
   it('close() from a shouldReconnect policy leaves the socket closed, with no retry timer', async () => {
     const socket: Socket = makeSocket({

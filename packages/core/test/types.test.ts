@@ -19,7 +19,15 @@ describe('typed messages', () => {
       expectTypeOf(data).toEqualTypeOf<{ text: string; from: string }>();
       expectTypeOf(envelope.type).toEqualTypeOf<'chat'>();
     });
-    socket.onMessage('*', (envelope) => expectTypeOf(envelope).toEqualTypeOf<Envelope>());
+    // `'*'` gets the union of In's envelopes: checking `type` narrows `data`.
+    socket.onMessage('*', (envelope) => {
+      expectTypeOf(envelope).toEqualTypeOf<
+        | (Envelope<'chat', In['chat']> & { data: In['chat'] })
+        | (Envelope<'presence', In['presence']> & { data: In['presence'] })
+      >();
+      if (envelope.type === 'chat') expectTypeOf(envelope.data.text).toEqualTypeOf<string>();
+      else expectTypeOf(envelope.data.online).toEqualTypeOf<number>();
+    });
     const sum = socket.request('sum', { a: 1, b: 2 });
     sum.catch(() => {}); // rejected by dispose() below
     expectTypeOf(sum).toEqualTypeOf<Promise<number>>();
@@ -42,6 +50,10 @@ describe('typed messages', () => {
     const socket = new Socket('wss://example.test/ws', { WebSocket: FakeWS, autoConnect: false });
     socket.sendJson('anything', { at: 'all' });
     socket.onMessage('whatever', (data) => expectTypeOf(data).toBeAny());
+    socket.onMessage('*', (envelope) => {
+      // biome-ignore lint/suspicious/noExplicitAny: the untyped envelope carries any data
+      expectTypeOf(envelope).toEqualTypeOf<Envelope<string, any>>();
+    });
     expectTypeOf(socket.send).returns.toEqualTypeOf<'sent' | 'queued' | 'dropped'>();
     expectTypeOf(socket.status).toEqualTypeOf<
       'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed'

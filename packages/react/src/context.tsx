@@ -1,4 +1,4 @@
-import type { Socket, SocketOptions, UrlInput } from '@lifeline/core';
+import type { MessageMap, RequestMap, Socket, SocketOptions, UrlInput } from '@lifeline/core';
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import { type UseSocketResult, useSocket, useSocketFor } from './useSocket';
 
@@ -37,18 +37,46 @@ export function SocketProvider(props: SocketProviderProps): ReactNode {
 }
 
 /**
+ * What {@link useSocketContext} returns for its type arguments: the message maps
+ * `<In, Out, Req>`, like `useSocket` and Vue's `useLifeline`. For code written against 0.1, a
+ * socket type as the only argument (`useSocketContext<typeof socket>()`) still works.
+ */
+export type UseSocketContextResult<In, Out extends MessageMap, Req extends RequestMap> =
+  // `any` (the default) first: a conditional type would otherwise give both branches.
+  0 extends 1 & In
+    ? // biome-ignore lint/suspicious/noExplicitAny: untyped, like `new Socket(url)`
+      UseSocketResult<Socket<any, Out, Req>>
+    : In extends Socket
+      ? UseSocketResult<In>
+      : In extends MessageMap
+        ? UseSocketResult<Socket<In, Out, Req>>
+        : never;
+
+/**
  * The socket of the nearest {@link SocketProvider}, bound like {@link useSocket}: status,
- * last message and stable `send`/`sendJson`/`request`. Throws when there is no provider above.
+ * last message and stable `send`/`sendJson`/`request`. Typed by the message maps
+ * `<In, Out, Req>`, as `useSocket` is; the provider does not carry types down, so name them
+ * where you read the socket. Throws when there is no provider above.
  *
  * @example
  * ```tsx
- * function Status() {
- *   const { status } = useSocketContext();
- *   return <p>{status}</p>;
+ * type In = { chat: { text: string } };
+ * type Out = { chat: { text: string } };
+ *
+ * function LastLine() {
+ *   const { status, lastMessage } = useSocketContext<In, Out>();
+ *   return <p>{status}: {lastMessage?.type === 'chat' && lastMessage.data.text}</p>;
  * }
  * ```
  */
-export function useSocketContext<S extends Socket = Socket>(): UseSocketResult<S> {
+export function useSocketContext<
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
+  In extends MessageMap | Socket = any,
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
+  Out extends MessageMap = any,
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
+  Req extends RequestMap = any,
+>(): UseSocketContextResult<In, Out, Req> {
   const value = useContext(SocketContext);
   if (!value) {
     throw new Error(
@@ -56,5 +84,5 @@ export function useSocketContext<S extends Socket = Socket>(): UseSocketResult<S
         'app) in <SocketProvider url="wss://…"> or pass the socket to useSocket instead.',
     );
   }
-  return useSocket(value.socket as S | null);
+  return useSocket(value.socket) as UseSocketContextResult<In, Out, Req>;
 }

@@ -1,6 +1,11 @@
 // Public entry of @lifeline/react: hooks over @lifeline/core. Importing it touches no browser
 // global; sockets are only ever created in effects, on the client.
-export { SocketProvider, type SocketProviderProps, useSocketContext } from './context';
+export {
+  SocketProvider,
+  type SocketProviderProps,
+  type UseSocketContextResult,
+  useSocketContext,
+} from './context';
 export { type IncomingEnvelope, type UseSocketResult, useSocket } from './useSocket';
 export { useSocketMessage } from './useSocketMessage';
 export { useSocketStatus } from './useSocketStatus';

@@ -1,7 +1,9 @@
 /**
  * The most recent envelope a socket received, as an external store for
  * `useSyncExternalStore`. One store per socket (not per component), listening to the socket
- * only while some component subscribes, so every reader sees the same value.
+ * only while some component subscribes, so every reader sees the same value. It reads
+ * `onMessage('*')`, so it gets what `onMessage` handlers get: no request replies and no protocol
+ * frames (heartbeat pongs, stream control), which core keeps to itself.
  */
 import type { Envelope, Socket } from '@lifeline/core';
 

@@ -11,18 +11,20 @@ import {
 } from '@lifeline/core';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { lastMessageStore } from './lastMessage';
-import { acquireSocket } from './registry';
-import { socketKey } from './socketKey';
+import { acquireSocket, type Lease } from './registry';
+import { functionMarkers, socketKey } from './socketKey';
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect';
 import { useSocketStatus } from './useSocketStatus';
 
 /**
  * An incoming envelope of socket type `S`: a union discriminated by `type`, so checking
- * `message.type === 'chat'` types `message.data` as the `chat` data.
+ * `message.type === 'chat'` types `message.data` as the `chat` data. `data` is required here
+ * (core's `Envelope` has it optional): the map says what each type carries, as it does for
+ * `onMessage` handlers.
  */
 export type IncomingEnvelope<S extends Socket> =
   S extends Socket<infer In>
-    ? { [K in keyof In & string]: Envelope<K, In[K]> }[keyof In & string]
+    ? { [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] } }[keyof In & string]
     : Envelope;
 
 /** What {@link useSocket} returns. */
@@ -34,7 +36,11 @@ export interface UseSocketResult<S extends Socket = Socket> {
   socket: S | null;
   /** The socket's status; `'idle'` while there is no socket. */
   status: Status;
-  /** The most recent envelope the socket received while any component was listening. */
+  /**
+   * The most recent envelope the socket received while any component was listening: one that
+   * `onMessage` handlers get, never a request's reply or a protocol frame (`ping`, `pong`,
+   * `subscribe`, `unsubscribe`).
+   */
   lastMessage: IncomingEnvelope<S> | undefined;
   /** `socket.send`, stable across renders. Throws `ERR_NOT_OPEN` while there is no socket. */
   send: S['send'];
@@ -70,23 +76,41 @@ const nothing = () => undefined;
  * Binds a component to a Lifeline socket: re-renders on status changes and incoming
  * envelopes, and hands out `send`, `sendJson` and `request`.
  *
- * With a URL, the socket is shared by every component using the same URL and options (plain
- * values compared by value, functions by identity, so keep functions stable), created after
- * mount on the client only, and disposed when the last of those components unmounts.
+ * With a URL, the socket is created after mount on the client only, and shared by every
+ * component using the same URL and options; it is disposed when the last of them unmounts.
  * StrictMode's double effects reuse the same connection. Passing `null` means "no socket".
  * With an existing `Socket`, the hook only subscribes: the socket stays yours to close.
+ *
+ * How options are compared, so that a re-render never makes a new connection:
+ * - plain values by value (a new but equal `{ heartbeat: true }` on each render is fine);
+ * - functions (a URL provider, `protocols`, `shouldReconnect`, `debug`, the methods of a codec
+ *   literal) by their source text within one component: an inline arrow function, new on every
+ *   render, keeps the connection, and the socket always calls the function from the latest
+ *   render, so a token it captures is fresh on the next attempt. Changing what a URL provider
+ *   captures does not reconnect by itself (the socket reads it before each attempt; call
+ *   `socket.reconnect()` to apply it now). Across components, a function is shared only when it
+ *   is the same function object (module scope, `useCallback`): two inline closures may capture
+ *   different values, so each component then gets its own socket;
+ * - the `WebSocket` constructor and class instances (a codec made with `new`) by identity:
+ *   create them once, outside the component or with `useMemo`.
+ *
+ * `socket.close()` on a shared socket closes the one connection of every component using it. A
+ * component that mounts later and finds it `closed` calls `connect()` (unless the options say
+ * `autoConnect: false`).
  *
  * @example
  * ```tsx
  * type In = { chat: { user: string; text: string } };
  * type Out = { chat: { text: string } };
  *
- * function Chat() {
- *   const { status, lastMessage, sendJson } = useSocket<In, Out>('wss://chat.example/ws');
+ * function Chat({ token }: { token: string }) {
+ *   const { status, lastMessage, sendJson } = useSocket<In, Out>(
+ *     () => `wss://chat.example/ws?token=${token}`,
+ *   );
  *   return (
  *     <>
  *       <p>{status}</p>
- *       <p>{lastMessage?.type === 'chat' && lastMessage.data?.text}</p>
+ *       <p>{lastMessage?.type === 'chat' && lastMessage.data.text}</p>
  *       <button type="button" onClick={() => sendJson('chat', { text: 'hi' })}>Say hi</button>
  *     </>
  *   );
@@ -111,17 +135,28 @@ export function useSocket(
   options?: SocketOptions,
 ): UseSocketResult<Socket> {
   const given = isSocket(target) ? target : null;
-  const key = given || target == null ? null : socketKey(target, options);
+  // One marker table per hook call, so an inline function keeps this component's key.
+  const [marker] = useState(functionMarkers);
+  const key = given || target == null ? null : socketKey(target, options, marker);
 
   // The shared socket, tagged with its key so a render after a URL change never shows the
   // previous socket while the effect swaps it.
   const [owned, setOwned] = useState<{ key: string; socket: Socket } | null>(null);
+  const lease = useRef<Lease | null>(null);
+  // After every commit, the shared socket's functions call this render's (fresh closures).
+  useIsomorphicLayoutEffect(() => {
+    if (lease.current?.key === key) lease.current.update(target as UrlInput, options);
+  });
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `target` and `options` by value, so new but equal options objects do not reconnect.
   useEffect(() => {
     if (key === null) return;
-    const lease = acquireSocket(target as UrlInput, options, key);
-    setOwned((prev) => (prev?.socket === lease.socket ? prev : { key, socket: lease.socket }));
-    return lease.release;
+    const held = acquireSocket(target as UrlInput, options, key);
+    lease.current = held;
+    setOwned((prev) => (prev?.socket === held.socket ? prev : { key, socket: held.socket }));
+    return () => {
+      if (lease.current === held) lease.current = null;
+      held.release();
+    };
   }, [key]);
   const socket = given ?? (owned && owned.key === key ? owned.socket : null);
 

@@ -1,6 +1,7 @@
-import type { Envelope, MessageHandler, MessageMap, Socket } from '@lifeline/core';
+import type { MessageHandler, MessageMap, Socket } from '@lifeline/core';
 import { useEffect, useRef } from 'react';
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect';
+import type { IncomingEnvelope } from './useSocket';
 
 /**
  * Calls `handler(data, envelope)` for every incoming envelope of `type` while the component
@@ -18,10 +19,10 @@ import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect';
  * }
  * ```
  */
-export function useSocketMessage(
-  socket: Socket | null | undefined,
+export function useSocketMessage<In extends MessageMap>(
+  socket: Socket<In> | null | undefined,
   type: '*',
-  handler: (envelope: Envelope) => void,
+  handler: (envelope: IncomingEnvelope<Socket<In>>) => void,
 ): void;
 export function useSocketMessage<In extends MessageMap, K extends keyof In & string>(
   socket: Socket<In> | null | undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { socketKey } from '../src/socketKey';
+import { functionMarkers, socketKey } from '../src/socketKey';
 
 describe('socketKey', () => {
   it('matches equal options regardless of key order and undefined fields', () => {
@@ -42,5 +42,43 @@ describe('socketKey', () => {
     class B {}
     expect(socketKey('u', { WebSocket: A })).toBe(socketKey('u', { WebSocket: A }));
     expect(socketKey('u', { WebSocket: A })).not.toBe(socketKey('u', { WebSocket: B }));
+  });
+});
+
+describe('functionMarkers (one table per useSocket call)', () => {
+  const closure = (token: string) => () => `ws://h/ws?t=${token}`;
+
+  it('keeps the key for a new closure of the same source, as on a re-render', () => {
+    const marker = functionMarkers();
+    const options = (n: number) => ({ reconnect: { shouldReconnect: () => n > 0 } });
+    expect(socketKey(closure('a'), options(1), marker)).toBe(
+      socketKey(closure('b'), options(2), marker),
+    );
+  });
+
+  it('changes the key when the function’s code changes', () => {
+    const marker = functionMarkers();
+    expect(socketKey(() => 'ws://h/a', {}, marker)).not.toBe(
+      socketKey(() => 'ws://h/b', {}, marker),
+    );
+    expect(socketKey('u', { debug: () => 1 }, marker)).not.toBe(
+      socketKey('u', { protocols: () => 1 } as never, marker),
+    );
+  });
+
+  it('tells two calls’ inline closures apart, but matches one shared function object', () => {
+    const [a, b] = [functionMarkers(), functionMarkers()];
+    expect(socketKey(closure('x'), {}, a)).not.toBe(socketKey(closure('x'), {}, b));
+    const shared = closure('x');
+    const [c, d] = [functionMarkers(), functionMarkers()];
+    expect(socketKey(shared, {}, c)).toBe(socketKey(shared, {}, d));
+  });
+
+  it('keys the WebSocket constructor by identity even with equal source', () => {
+    const marker = functionMarkers();
+    const make = () => class extends EventTarget {};
+    expect(socketKey('u', { WebSocket: make() } as never, marker)).not.toBe(
+      socketKey('u', { WebSocket: make() } as never, marker),
+    );
   });
 });

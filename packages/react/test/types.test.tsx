@@ -2,8 +2,17 @@
 // only makes sure the hooks are called the way the types describe.
 import { Socket, type Status } from '@lifeline/core';
 import { cleanup, renderHook } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import { afterEach, describe, expectTypeOf, it } from 'vitest';
-import { type IncomingEnvelope, useSocket, useSocketMessage, useSocketStatus } from '../src';
+import {
+  type IncomingEnvelope,
+  SocketProvider,
+  type UseSocketResult,
+  useSocket,
+  useSocketContext,
+  useSocketMessage,
+  useSocketStatus,
+} from '../src';
 
 type In = { chat: { text: string }; count: number };
 type Out = { say: { text: string } };
@@ -20,10 +29,9 @@ describe('typed messages', () => {
     expectTypeOf(socket).toEqualTypeOf<Socket<In, Out, Req> | null>();
     expectTypeOf(status).toEqualTypeOf<Status>();
     expectTypeOf(lastMessage).toEqualTypeOf<IncomingEnvelope<Socket<In>> | undefined>();
-    if (lastMessage?.type === 'chat')
-      expectTypeOf(lastMessage.data).toEqualTypeOf<{ text: string } | undefined>();
-    if (lastMessage?.type === 'count')
-      expectTypeOf(lastMessage.data).toEqualTypeOf<number | undefined>();
+    // Narrowing by `type` gives the data itself: no `data?.` needed.
+    if (lastMessage?.type === 'chat') expectTypeOf(lastMessage.data.text).toEqualTypeOf<string>();
+    if (lastMessage?.type === 'count') expectTypeOf(lastMessage.data).toEqualTypeOf<number>();
     expectTypeOf(sendJson).parameter(0).toEqualTypeOf<'say'>();
     expectTypeOf(request<'sum'>).returns.toEqualTypeOf<Promise<number>>();
     // @ts-expect-error: 'chat' is incoming, not outgoing
@@ -48,14 +56,50 @@ describe('typed messages', () => {
         expectTypeOf(envelope.type).toEqualTypeOf<'chat'>();
       });
       useSocketMessage(socket, 'count', (data) => expectTypeOf(data).toEqualTypeOf<number>());
-      useSocketMessage(socket, '*', (envelope) =>
+      // '*' gets every incoming type, narrowed by `type` like lastMessage.
+      useSocketMessage(socket, '*', (envelope) => {
+        expectTypeOf(envelope.type).toEqualTypeOf<'chat' | 'count'>();
+        if (envelope.type === 'chat') expectTypeOf(envelope.data.text).toEqualTypeOf<string>();
+      });
+      const untyped = new Socket('ws://127.0.0.1:1/ws', { autoConnect: false });
+      useSocketMessage(untyped, '*', (envelope) =>
         expectTypeOf(envelope.type).toEqualTypeOf<string>(),
       );
+      untyped.dispose();
       // @ts-expect-error: no such incoming type
       useSocketMessage(socket, 'nope', () => {});
       // @ts-expect-error: chat data has no `body`
       useSocketMessage(socket, 'chat', (data) => data.body);
     });
     socket.dispose();
+  });
+});
+
+describe('useSocketContext types', () => {
+  const wrapper = ({ children }: { children?: ReactNode }) => (
+    <SocketProvider url="ws://127.0.0.1:1/ws" options={{ autoConnect: false }}>
+      {children}
+    </SocketProvider>
+  );
+
+  it('takes the message maps <In, Out, Req>, like useSocket and Vue useLifeline', () => {
+    const { result } = renderHook(() => useSocketContext<In, Out, Req>(), { wrapper });
+    const { socket, lastMessage, sendJson, request } = result.current;
+    expectTypeOf(result.current).toEqualTypeOf<UseSocketResult<Socket<In, Out, Req>>>();
+    expectTypeOf(socket).toEqualTypeOf<Socket<In, Out, Req> | null>();
+    if (lastMessage?.type === 'chat') expectTypeOf(lastMessage.data.text).toEqualTypeOf<string>();
+    expectTypeOf(sendJson).parameter(0).toEqualTypeOf<'say'>();
+    expectTypeOf(request<'sum'>).returns.toEqualTypeOf<Promise<number>>();
+    // @ts-expect-error: 'chat' is incoming, not outgoing
+    expectTypeOf(() => sendJson('chat', { text: 'x' })).toBeFunction();
+  });
+
+  it('still accepts a socket type (0.1 form) and is untyped without arguments', () => {
+    const typed = renderHook(() => useSocketContext<Socket<In, Out, Req>>(), { wrapper });
+    expectTypeOf(typed.result.current).toEqualTypeOf<UseSocketResult<Socket<In, Out, Req>>>();
+    const untyped = renderHook(() => useSocketContext(), { wrapper });
+    expectTypeOf(untyped.result.current).toEqualTypeOf<UseSocketResult<Socket>>();
+    // @ts-expect-error: a map's values must be message data, not a string key list
+    useSocketContext<'chat'>;
   });
 });

@@ -4,7 +4,7 @@ import type { SocketOptions, Status } from '@lifeline/core';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as WS } from 'ws';
-import { startTestServer, type TestServer } from '../../../test/support/ws-server';
+import { delay, startTestServer, type TestServer } from '../../../test/support/ws-server';
 import { type UseSocketResult, useSocket } from '../src';
 
 type In = { news: { headline: string } };
@@ -44,7 +44,43 @@ function Live({ onRender }: { onRender(result: UseSocketResult): void }) {
   );
 }
 
+/** Inline URL provider and option functions, as people write them: new closures each render. */
+let tokenedRenders = 0;
+function Tokened({ token }: { token: string }) {
+  // A render loop would never yield to a timer: fail it rather than hang.
+  if (++tokenedRenders > 1000) throw new Error('render loop: useSocket keeps changing its socket');
+  const { status } = useSocket(() => server.url(`/tokened?token=${token}`), {
+    ...options,
+    protocols: () => ['chat.v1'],
+    reconnect: { initialDelay: 50, maxDelay: 200, jitter: 'none', shouldReconnect: () => true },
+  });
+  return <p data-testid="s">{status}</p>;
+}
+
+const tokenedUpgrades = () => server.upgrades.filter((r) => r.url?.startsWith('/tokened'));
+
 describe('useSocket against a real ws server', () => {
+  it('keeps one connection across re-renders with inline functions, then dials the latest URL', async () => {
+    const { rerender, unmount } = render(<Tokened token="t0" />);
+    await waitFor(() => expect(screen.getByTestId('s').textContent).toBe('open'));
+    for (let i = 1; i <= 30; i++) {
+      rerender(<Tokened token={`t${i}`} />);
+      await act(() => delay(5));
+    }
+    await act(() => delay(100));
+    expect(tokenedUpgrades().map((r) => r.url)).toEqual(['/tokened?token=t0']);
+    expect(server.clients.size).toBe(1);
+
+    server.terminateAll(); // an unclean drop: the next attempt calls the provider again
+    await server.waitFor(() => tokenedUpgrades().length === 2, 5000, 'the reconnect');
+    expect(tokenedUpgrades()[1]!.url).toBe('/tokened?token=t30');
+    expect(tokenedUpgrades()[1]!.headers['sec-websocket-protocol']).toBe('chat.v1');
+    await waitFor(() => expect(screen.getByTestId('s').textContent).toBe('open'));
+
+    unmount();
+    await server.waitFor(() => server.clients.size === 0, 2000, 'the client to disconnect');
+  });
+
   it('connects, answers a request, survives a server restart and closes on unmount', async () => {
     let latest: UseSocketResult | undefined;
     const statuses: Status[] = [];
@@ -67,7 +103,7 @@ describe('useSocket against a real ws server', () => {
       timeout: 5000,
     });
     expect(statuses).toContain('reconnecting');
-    expect(server.upgrades).toHaveLength(2);
+    expect(server.upgrades.filter((r) => r.url === '/live')).toHaveLength(2);
 
     unmount();
     await server.waitFor(() => server.clients.size === 0, 2000, 'the client to disconnect');

@@ -148,6 +148,30 @@ describe('useSocket(url)', () => {
     expect(sendJsons.size).toBe(1);
   });
 
+  it('leaves lastMessage alone on replies and protocol frames (pong, ping, subscribe…)', async () => {
+    const ep = endpoint();
+    let result: UseSocketResult<Socket<Chat>> | undefined;
+    render(<User url={ep.url} options={ep.options} onRender={(r) => (result = r)} />);
+    await waitFor(() => expect(text()).toBe('open'));
+    act(() => ep.broadcast('chat', { text: 'hello' }));
+    await waitFor(() => expect(text()).toBe('open:hello'));
+    const shown = result!.lastMessage;
+
+    act(() => {
+      ep.broadcast('pong', undefined);
+      ep.broadcast('ping', undefined);
+      ep.broadcast('subscribe', { stream: 'room' });
+      ep.broadcast('unsubscribe', { stream: 'room' });
+      for (const client of ep.server.clients())
+        client.send(
+          JSON.stringify({ type: 'chat', re: 'no-such-request', data: { text: 'reply' } }),
+        );
+    });
+    await settle();
+    expect(text()).toBe('open:hello');
+    expect(result!.lastMessage).toBe(shown);
+  });
+
   it('sends through the shared socket once it is open', async () => {
     const ep = endpoint();
     const received: string[] = [];

@@ -1,4 +1,5 @@
 import {
+  type Codec,
   type Envelope,
   LifelineError,
   type MessageMap,
@@ -7,10 +8,15 @@ import {
   type Status,
 } from '@lifeline/core';
 import { type Ref, type ShallowRef, shallowRef, watch } from 'vue';
+import { isAppFrame } from './frames';
 
-/** An envelope of any type in `In`, with that type's data. */
+/**
+ * An envelope of any type in `In`, with that type's data: checking `type === 'chat'` narrows
+ * `data` to the chat data. `data` is required here (core's `Envelope` has it optional): the map
+ * says what each type carries, as it does for `onMessage` handlers.
+ */
 export type IncomingEnvelope<In extends MessageMap> = {
-  [K in keyof In & string]: Envelope<K, In[K]>;
+  [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] };
 }[keyof In & string];
 
 /**
@@ -29,9 +35,12 @@ export interface UseSocketReturn<
   readonly socket: Readonly<ShallowRef<Socket<In, Out, Req> | null>>;
   /** The socket's status; `'idle'` while there is no socket. */
   readonly status: Readonly<Ref<Status>>;
-  /** `data` of the last message received (raw, as `MessageEvent.data`), or `undefined`. */
+  /**
+   * The last message received, raw (`MessageEvent.data`: text or binary), or `undefined`.
+   * Request replies and protocol frames (heartbeat pongs, stream control) never land here.
+   */
   readonly data: Readonly<ShallowRef<unknown>>;
-  /** The last JSON envelope received, or `undefined`. */
+  /** The last envelope `onMessage` handlers received (no replies, no protocol frames). */
   readonly envelope: Readonly<ShallowRef<IncomingEnvelope<In> | undefined>>;
   /** `socket.send`: sends or queues raw data. */
   send: Socket<In, Out, Req>['send'];
@@ -56,10 +65,12 @@ function notReady(): LifelineError {
 /**
  * Reactive view of whatever socket `source` holds: mirrors its status and last message into
  * refs and forwards the methods. Listeners follow `source` and are removed when the calling
- * effect scope ends; the socket itself is left to its owner.
+ * effect scope ends; the socket itself is left to its owner. `codec` is the socket's, to tell
+ * replies and protocol frames from the application's messages in `data`.
  */
 export function bindSocket<In extends MessageMap, Out extends MessageMap, Req extends RequestMap>(
   source: ShallowRef<Socket<In, Out, Req> | null>,
+  codec?: () => Codec | undefined,
 ): UseSocketReturn<In, Out, Req> {
   const status = shallowRef<Status>('idle');
   const data = shallowRef<unknown>();
@@ -78,7 +89,7 @@ export function bindSocket<In extends MessageMap, Out extends MessageMap, Req ex
         status.value = next;
       };
       const onMessage = (event: MessageEvent) => {
-        data.value = event.data;
+        if (isAppFrame(event.data, codec?.())) data.value = event.data;
       };
       socket.on('status', onStatus);
       socket.on('message', onMessage);
@@ -106,10 +117,10 @@ export function bindSocket<In extends MessageMap, Out extends MessageMap, Req ex
     data,
     envelope,
     send: (message) => current().send(message),
-    sendJson: (type, payload) => current().sendJson(type, payload),
-    request: (type, payload, options) => {
+    sendJson: (type, ...data) => current().sendJson(type, ...data),
+    request: (type, ...args) => {
       const socket = source.value;
-      return socket ? socket.request(type, payload, options) : Promise.reject(notReady());
+      return socket ? socket.request(type, ...args) : Promise.reject(notReady());
     },
     open: () => source.value?.connect(),
     close: (code, reason) => source.value?.close(code, reason),

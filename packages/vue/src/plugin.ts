@@ -1,4 +1,5 @@
 import {
+  type Codec,
   type MessageMap,
   type RequestMap,
   Socket,
@@ -30,6 +31,9 @@ export interface LifelinePlugin {
 
 /** Injection key under which {@link createLifeline} provides itself. */
 export const lifelineKey: InjectionKey<LifelinePlugin> = Symbol('lifeline');
+
+// Each plugin's codec, so `useLifeline` reads `data` as the socket does (kept off the public type).
+const codecs = new WeakMap<LifelinePlugin, Codec | undefined>();
 
 /**
  * Creates a Vue plugin that shares one Lifeline socket across the app. The socket is created
@@ -67,6 +71,7 @@ export function createLifeline(options: LifelinePluginOptions): LifelinePlugin {
       socket = null;
     },
   };
+  codecs.set(plugin, socketOptions.codec);
   return plugin;
 }
 
@@ -97,7 +102,7 @@ export function useLifeline<
     );
   }
   const socket = shallowRef<Socket<In, Out, Req> | null>(null);
-  const view = bindSocket(socket);
+  const view = bindSocket(socket, () => codecs.get(plugin));
   whenClient(() => {
     // One app-wide socket; each caller picks the message maps it reads it with.
     socket.value = plugin.getSocket() as Socket<In, Out, Req>;

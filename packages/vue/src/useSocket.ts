@@ -1,14 +1,10 @@
 import { type MessageMap, type RequestMap, Socket, type SocketOptions } from '@lifeline/core';
-import {
-  getCurrentScope,
-  isRef,
-  type MaybeRefOrGetter,
-  onScopeDispose,
-  shallowRef,
-  watch,
-} from 'vue';
+import { getCurrentScope, isRef, type MaybeRefOrGetter, onScopeDispose, shallowRef } from 'vue';
 import { bindSocket, type UseSocketReturn } from './bindSocket';
 import { whenClient } from './lifecycle';
+import { type TrackedUrl, trackedUrl } from './trackedUrl';
+
+type UrlValue = string | URL | Promise<string | URL>;
 
 /** A socket URL, or a ref or getter of one; a getter may also return a promise (fresh tokens). */
 export type SocketUrlSource = MaybeRefOrGetter<string | URL> | (() => Promise<string | URL>);
@@ -17,7 +13,8 @@ export type SocketUrlSource = MaybeRefOrGetter<string | URL> | (() => Promise<st
  * Opens a Lifeline socket for the calling component or effect scope and exposes its state as
  * refs. The socket is created on the client only (after mount inside a component, so nothing
  * opens during server rendering) and disposed when the scope ends. When `url` is a ref or
- * getter, a change reconnects the same socket to the new URL.
+ * getter, it is read once before every connection attempt (an async getter can fetch a fresh
+ * token), and a change to a ref it read reconnects the same socket to the new URL.
  *
  * @example
  * ```ts
@@ -35,26 +32,35 @@ export function useSocket<
   Req extends RequestMap = any,
 >(url: SocketUrlSource, options?: SocketOptions): UseSocketReturn<In, Out, Req> {
   const socket = shallowRef<Socket<In, Out, Req> | null>(null);
-  const view = bindSocket(socket);
-  const dynamic = isRef(url) || typeof url === 'function';
-  const readUrl = () => (isRef(url) ? url.value : typeof url === 'function' ? url() : url);
+  const view = bindSocket(socket, () => options?.codec);
+  let tracked: TrackedUrl<UrlValue> | undefined;
+  let ended = false;
 
   whenClient(() => {
-    // One socket for its whole life, reading the latest URL before every attempt: listeners,
-    // queued messages and pending requests all survive a URL change.
-    const created = new Socket<In, Out, Req>(
-      isRef(url) || typeof url === 'function' ? readUrl : url,
-      options,
-    );
+    if (ended) return;
+    let created: Socket<In, Out, Req> | undefined;
+    if (isRef(url) || typeof url === 'function') {
+      const getter: () => UrlValue = isRef(url) ? () => url.value : url;
+      // Deferred so that several refs changed together reconnect once, to the final URL.
+      tracked = trackedUrl(getter, () =>
+        queueMicrotask(() => {
+          // An idle or closed socket reads the new URL on its next connect(); leave it be.
+          const status = created?.status;
+          if (!ended && status && status !== 'idle' && status !== 'closed') created!.reconnect();
+        }),
+      );
+    }
+    // One socket for its whole life: listeners, queued messages and pending requests all
+    // survive a URL change.
+    created = new Socket<In, Out, Req>(tracked ? tracked.read : (url as string | URL), options);
     socket.value = created;
-    if (!dynamic) return;
-    // Watched only on the client: a getter may fetch a token, which the server must not do.
-    watch(readUrl, () => {
-      // An idle or closed socket reads the new URL on its next connect(); leave it be.
-      if (created.status !== 'idle' && created.status !== 'closed') created.reconnect();
-    });
   });
 
-  if (getCurrentScope()) onScopeDispose(() => socket.value?.dispose());
+  if (getCurrentScope())
+    onScopeDispose(() => {
+      ended = true;
+      tracked?.stop();
+      socket.value?.dispose();
+    });
   return view;
 }

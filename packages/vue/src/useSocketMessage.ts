@@ -1,5 +1,6 @@
-import type { Envelope, MessageHandler, MessageMap, Socket } from '@lifeline/core';
+import type { MessageHandler, MessageMap, Socket } from '@lifeline/core';
 import { type MaybeRefOrGetter, toValue, watch } from 'vue';
+import type { IncomingEnvelope } from './bindSocket';
 
 /** A socket, or a ref or getter of one that may still be empty. */
 export type SocketSource<In extends MessageMap> = MaybeRefOrGetter<
@@ -23,7 +24,7 @@ export type SocketSource<In extends MessageMap> = MaybeRefOrGetter<
 export function useSocketMessage<In extends MessageMap>(
   socket: SocketSource<In>,
   type: '*',
-  handler: (envelope: Envelope) => void,
+  handler: (envelope: IncomingEnvelope<In>) => void,
 ): void;
 export function useSocketMessage<In extends MessageMap, K extends keyof In & string>(
   socket: SocketSource<In>,
@@ -33,7 +34,7 @@ export function useSocketMessage<In extends MessageMap, K extends keyof In & str
 export function useSocketMessage(
   socket: SocketSource<MessageMap>,
   type: string,
-  handler: MessageHandler<unknown> | ((envelope: Envelope) => void),
+  handler: MessageHandler<unknown> | ((envelope: IncomingEnvelope<MessageMap>) => void),
 ): void {
   // Synchronous flush: subscribed as soon as the socket exists, so no message slips past.
   watch(

@@ -75,6 +75,37 @@ describe('createLifeline / useLifeline', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('keeps replies and protocol frames out of `data`, read with the plugin’s codec', async () => {
+    const server = mockServer('ws://a.test/');
+    // Frames are `type|data`, a reply `type|data|re`: only the plugin knows how to read them.
+    const codec = {
+      encode: (e: { type: string }) => e.type,
+      decode: (raw: unknown) => {
+        const [type, data, re] = String(raw).split('|');
+        return type ? { type, data, ...(re ? { re } : {}) } : undefined;
+      },
+    };
+    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket, codec });
+    let view!: ReturnType<typeof useLifeline>;
+    const wrapper = mount(
+      defineComponent({
+        setup() {
+          view = useLifeline();
+          return () => null;
+        },
+      }),
+      { global: { plugins: [lifeline] } },
+    );
+    await settle();
+    const [client] = server.clients();
+    client!.send('chat|hi');
+    client!.send('pong|');
+    client!.send('sum|3|r1');
+    expect(view.data.value).toBe('chat|hi');
+    expect(view.envelope.value).toEqual({ type: 'chat', data: 'hi' });
+    wrapper.unmount();
+  });
+
   it('throws an error naming the fix when the plugin is not installed', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     expect(() => mount(StatusView)).toThrow(/app\.use\(createLifeline/);

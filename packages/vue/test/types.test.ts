@@ -33,8 +33,17 @@ describe('typed message maps', () => {
       reply.catch(() => {}); // rejected with ERR_CLOSED when the scope stops
       expectTypeOf(reply).toEqualTypeOf<Promise<number>>();
       expectTypeOf(chat.envelope.value).toEqualTypeOf<
-        Envelope<'chat', { text: string }> | Envelope<'count', number> | undefined
+        | (Envelope<'chat', { text: string }> & { data: { text: string } })
+        | (Envelope<'count', number> & { data: number })
+        | undefined
       >();
+      // Narrowing by `type` gives the data itself: no `data?.` needed.
+      const last = chat.envelope.value;
+      if (last?.type === 'chat') expectTypeOf(last.data.text).toEqualTypeOf<string>();
+      useSocketMessage(chat.socket, '*', (envelope) => {
+        expectTypeOf(envelope.type).toEqualTypeOf<'chat' | 'count'>();
+        if (envelope.type === 'count') expectTypeOf(envelope.data).toEqualTypeOf<number>();
+      });
       useSocketMessage(chat.socket, 'chat', (data, envelope) => {
         expectTypeOf(data).toEqualTypeOf<{ text: string }>();
         expectTypeOf(envelope.type).toEqualTypeOf<'chat'>();

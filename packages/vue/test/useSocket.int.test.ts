@@ -45,12 +45,17 @@ describe('useSocket with a real server', () => {
     expect(srv.upgrades).toHaveLength(2);
   });
 
-  it('moves to the new server when the URL ref changes', async () => {
+  it('moves the same socket object to the new server when the URL ref changes', async () => {
     const first = await server();
     const second = await server();
     const url = ref(first.url('/'));
-    const { status, sendJson } = inScope(() => useSocket(url, { WebSocket, reconnect: fast }));
+    const { socket, status, sendJson } = inScope(() =>
+      useSocket(url, { WebSocket, reconnect: fast }),
+    );
     await first.waitFor(() => status.value === 'open', 5000, 'open on first');
+    const before = socket.value;
+    const opens: boolean[] = [];
+    before!.on('open', (event) => opens.push(event.reconnected));
 
     url.value = second.url('/');
     await nextTick();
@@ -60,6 +65,10 @@ describe('useSocket with a real server', () => {
       'second',
     );
     expect(first.clients.size).toBe(0);
+    // One socket for the whole scope: a reconnect of the same object, not a new socket.
+    expect(socket.value).toBe(before);
+    expect(opens).toEqual([true]);
+    expect(second.upgrades).toHaveLength(1);
     sendJson('hello', { to: 'second' });
     await second.waitFor(() => second.received.length === 1, 5000, 'frame on second');
     expect(JSON.parse(second.received[0]!)).toEqual({ type: 'hello', data: { to: 'second' } });

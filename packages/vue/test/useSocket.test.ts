@@ -50,6 +50,52 @@ describe('useSocket in a component', () => {
     wrapper.unmount();
   });
 
+  it('keeps `data` and `envelope` on replies and protocol frames (pong, ping, subscribe…)', async () => {
+    const server = mockServer('ws://a.test/');
+    const { wrapper, result } = mountSetup(() => useSocket('ws://a.test/', options));
+    await settle();
+    const [client] = server.clients();
+    const chat = JSON.stringify({ type: 'chat', data: { text: 'hi' } });
+    client!.send(chat);
+    const shown = result.envelope.value;
+
+    client!.send('{"type":"pong"}');
+    client!.send('{"type":"ping"}');
+    client!.send('{"type":"subscribe","data":{"stream":"room"}}');
+    client!.send('{"type":"unsubscribe","data":{"stream":"room"}}');
+    client!.send('{"type":"chat","re":"no-such-request","data":{"text":"reply"}}');
+    client!.send('{"type":"chat","r\\u0065":"escaped-key","data":{"text":"reply"}}');
+    expect(result.data.value).toBe(chat);
+    expect(result.envelope.value).toBe(shown);
+
+    // A chat message that merely mentions those words is the application's.
+    const mention = JSON.stringify({ type: 'chat', data: { text: 'ping', re: 'pong' } });
+    client!.send(mention);
+    expect(result.data.value).toBe(mention);
+    wrapper.unmount();
+  });
+
+  it('reads replies and protocol frames through a custom codec too', async () => {
+    const server = mockServer('ws://a.test/');
+    // Frames are `type|data`, a reply `type|data|re`.
+    const codec = {
+      encode: (e: { type: string }) => e.type,
+      decode: (raw: unknown) => {
+        const [type, data, re] = String(raw).split('|');
+        return type ? { type, data, ...(re ? { re } : {}) } : undefined;
+      },
+    };
+    const { wrapper, result } = mountSetup(() => useSocket('ws://a.test/', { ...options, codec }));
+    await settle();
+    const [client] = server.clients();
+    client!.send('chat|hi');
+    client!.send('pong|');
+    client!.send('sum|3|r1');
+    expect(result.data.value).toBe('chat|hi');
+    expect(result.envelope.value).toEqual({ type: 'chat', data: 'hi' });
+    wrapper.unmount();
+  });
+
   it('forwards sendJson and send to the socket', async () => {
     const server = mockServer('ws://a.test/');
     const received: unknown[] = [];
@@ -78,6 +124,57 @@ describe('useSocket in a component', () => {
     expect(first.clients()).toHaveLength(0);
     expect(second.clients()).toHaveLength(1);
     expect(result.status.value).toBe('open');
+    wrapper.unmount();
+  });
+
+  it('calls an async URL getter once per attempt, and reconnects when a ref it read changes', async () => {
+    const first = mockServer('ws://a.test/');
+    const second = mockServer('ws://b.test/');
+    const host = ref('a');
+    const calls: string[] = [];
+    const { wrapper, result } = mountSetup(() =>
+      useSocket(async () => {
+        const name = host.value; // read before the first await: tracked
+        calls.push(name);
+        await Promise.resolve(); // e.g. fetching a token
+        return `ws://${name}.test/`;
+      }, options),
+    );
+    await settle();
+    expect(result.status.value).toBe('open');
+    expect(calls).toEqual(['a']);
+
+    first.clients()[0]!.close({ code: 1006, reason: 'drop', wasClean: false });
+    await settle();
+    expect(result.status.value).toBe('open');
+    expect(calls).toEqual(['a', 'a']);
+
+    host.value = 'b';
+    await settle();
+    expect(calls).toEqual(['a', 'a', 'b']);
+    expect(second.clients()).toHaveLength(1);
+    expect(first.clients()).toHaveLength(0);
+    wrapper.unmount();
+  });
+
+  it('reconnects once, to the final URL, when several refs it read change together', async () => {
+    mockServer('ws://a.test/x');
+    const target = mockServer('ws://b.test/y');
+    const host = ref('a');
+    const path = ref('x');
+    const calls: string[] = [];
+    const { wrapper } = mountSetup(() =>
+      useSocket(() => {
+        calls.push(`${host.value}/${path.value}`);
+        return `ws://${host.value}.test/${path.value}`;
+      }, options),
+    );
+    await settle();
+    host.value = 'b';
+    path.value = 'y';
+    await settle();
+    expect(calls).toEqual(['a/x', 'b/y']);
+    expect(target.clients()).toHaveLength(1);
     wrapper.unmount();
   });
 

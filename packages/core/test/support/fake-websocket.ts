@@ -1,5 +1,7 @@
 // A WebSocket stand-in whose every transition the test drives by hand: open, receive, close
-// from the server, fail. Deterministic, for the state-machine and property tests.
+// from the server, fail. Deterministic, for the state-machine and property tests. It also
+// stamps every transition with `performance.now()` (faked by vi's timers, and unmoved by
+// `vi.setSystemTime`), so timing properties can be checked on the monotonic clock.
 
 type Handler = ((event: never) => void) | null;
 
@@ -29,7 +31,18 @@ export class FakeWebSocket {
   protocol = '';
   extensions = '';
   sent: unknown[] = [];
+  /** `performance.now()` of each entry of `sent`. */
+  sentAt: number[] = [];
+  /** What `send` silently discarded because it was called while CLOSING or CLOSED. */
+  discarded: unknown[] = [];
+  /** `performance.now()` of each frame `receive` delivered. */
+  receivedAt: number[] = [];
   closeCalls: Array<[number | undefined, string | undefined]> = [];
+  /** `performance.now()` of each entry of `closeCalls`. */
+  closeCalledAt: number[] = [];
+  readonly createdAt = performance.now();
+  /** `performance.now()` when `open()` ran, or undefined. */
+  openedAt: number | undefined = undefined;
   onopen: Handler = null;
   onmessage: Handler = null;
   onerror: Handler = null;
@@ -44,11 +57,15 @@ export class FakeWebSocket {
 
   send(data: unknown): void {
     if (this.readyState === 0) throw new Error('InvalidStateError: still CONNECTING');
-    if (this.readyState === 1) this.sent.push(data);
+    if (this.readyState === 1) {
+      this.sent.push(data);
+      this.sentAt.push(performance.now());
+    } else this.discarded.push(data);
   }
 
   close(code?: number, reason?: string): void {
     this.closeCalls.push([code, reason]);
+    this.closeCalledAt.push(performance.now());
     if (this.readyState < 2) this.readyState = 2;
   }
 
@@ -56,9 +73,11 @@ export class FakeWebSocket {
   open(protocol = ''): void {
     this.readyState = 1;
     this.protocol = protocol;
+    this.openedAt = performance.now();
     (this.onopen as ((e: unknown) => void) | null)?.({ type: 'open' });
   }
   receive(data: unknown): void {
+    this.receivedAt.push(performance.now());
     (this.onmessage as ((e: unknown) => void) | null)?.({ type: 'message', data });
   }
   serverClose(code = 1000, reason = '', wasClean = true): void {
