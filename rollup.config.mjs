@@ -1,10 +1,16 @@
 // Builds every package into its dist/: index.mjs (ESM), index.cjs (CJS), index.d.ts/.d.cts
-// (bundled types) and, for core, the minified script-tag build exposing the global `Lifeline`.
+// (bundled types). Core also gets development twins (index.development.mjs/.cjs, picked by the
+// `development` export condition) and two script-tag builds exposing the global `Lifeline`:
+// lifeline.iife.min.js (production) and lifeline.iife.js (development, unminified).
+//
+// `__DEV__` (read by packages/core/src/dev.ts) is `false` in production files: rollup folds
+// `DEV` in every module, so development-only messages and checks are not shipped.
 
 import { existsSync, readFileSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { transform } from 'esbuild';
 import dts from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
@@ -20,36 +26,88 @@ function externalsOf(dir) {
 }
 
 const esbuildOptions = { target: 'es2020', tsconfig: 'tsconfig.base.json', jsx: 'automatic' };
+// Rollup itself folds the imported `DEV` constant; minifySyntax then merges what that leaves
+// behind inside a module (e.g. two checks that now throw the same argument-less error).
+const production = () =>
+  esbuild({ ...esbuildOptions, define: { __DEV__: 'false' }, minifySyntax: true });
+const development = () => esbuild({ ...esbuildOptions, define: { __DEV__: 'true' } });
 
-const configs = packages.flatMap((dir) => {
-  const input = `packages/${dir}/src/index.ts`;
-  const external = externalsOf(dir);
-  const out = `packages/${dir}/dist`;
-  const list = [
+// Private members are `_`-prefixed; renaming them is safe because nothing public starts with
+// `_` (the one protected member, SafeEmitter's `_emit`, is internal too: the IIFE has always
+// renamed it). In index.mjs/.cjs eventemitter3 is an external dependency: its fields keep their names,
+// and its method names are never handed out as new names (a `false` entry in esbuild's mangle
+// cache reserves a name). `__proto__` is the language's, not ours.
+const KEEP_NAMES = [
+  '__proto__',
+  '_events',
+  '_eventsCount',
+  'eventNames',
+  'listeners',
+  'listenerCount',
+  'emit',
+  'on',
+  'addListener',
+  'once',
+  'removeListener',
+  'off',
+  'removeAllListeners',
+  'prefixed',
+];
+
+/**
+ * Renames the private (`_`-prefixed) properties of a finished chunk and nothing else: terser
+ * cannot rename properties without also renaming every local variable, and these files are
+ * meant to stay readable.
+ */
+const manglePrivate = () => ({
+  name: 'mangle-private-properties',
+  async renderChunk(code, chunk) {
+    const result = await transform(code, {
+      mangleProps: /^_/,
+      mangleCache: Object.fromEntries(KEEP_NAMES.map((name) => [name, false])),
+      sourcemap: true,
+      sourcefile: chunk.fileName,
+    });
+    return { code: result.code, map: result.map };
+  },
+});
+
+// Rollup keeps whole try blocks by default (code there may throw on purpose, for feature
+// detection); ours never relies on that, and a development message inside one must go too.
+const treeshake = { tryCatchDeoptimization: false };
+
+function coreConfigs(input, external, out) {
+  return [
     {
       input,
       external,
-      plugins: [esbuild(esbuildOptions)],
+      treeshake,
+      plugins: [production()],
       output: [
-        { file: `${out}/index.mjs`, format: 'es', sourcemap: true },
-        { file: `${out}/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+        { file: `${out}/index.mjs`, format: 'es', sourcemap: true, plugins: [manglePrivate()] },
+        {
+          file: `${out}/index.cjs`,
+          format: 'cjs',
+          sourcemap: true,
+          exports: 'named',
+          plugins: [manglePrivate()],
+        },
       ],
     },
     {
       input,
       external,
-      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
+      plugins: [development()],
       output: [
-        { file: `${out}/index.d.ts`, format: 'es' },
-        { file: `${out}/index.d.cts`, format: 'es' },
+        { file: `${out}/index.development.mjs`, format: 'es', sourcemap: true },
+        { file: `${out}/index.development.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
       ],
     },
-  ];
-  if (dir === 'core') {
-    list.push({
+    // eventemitter3 is inlined so one <script> tag is all a page needs.
+    {
       input,
-      // eventemitter3 is inlined so one <script> tag is all a page needs.
-      plugins: [nodeResolve({ browser: true }), commonjs(), esbuild(esbuildOptions)],
+      treeshake,
+      plugins: [nodeResolve({ browser: true }), commonjs(), production()],
       output: {
         file: `${out}/lifeline.iife.min.js`,
         format: 'iife',
@@ -57,9 +115,44 @@ const configs = packages.flatMap((dir) => {
         sourcemap: true,
         plugins: [terser({ compress: { passes: 2 }, mangle: { properties: { regex: /^_/ } } })],
       },
-    });
-  }
-  return list;
+    },
+    {
+      input,
+      plugins: [nodeResolve({ browser: true }), commonjs(), development()],
+      output: {
+        file: `${out}/lifeline.iife.js`,
+        format: 'iife',
+        name: 'Lifeline',
+        sourcemap: true,
+      },
+    },
+  ];
+}
+
+const configs = packages.flatMap((dir) => {
+  const input = `packages/${dir}/src/index.ts`;
+  const external = externalsOf(dir);
+  const out = `packages/${dir}/dist`;
+  const types = {
+    input,
+    external,
+    plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
+    output: [
+      { file: `${out}/index.d.ts`, format: 'es' },
+      { file: `${out}/index.d.cts`, format: 'es' },
+    ],
+  };
+  if (dir === 'core') return [...coreConfigs(input, external, out), types];
+  const bundle = {
+    input,
+    external,
+    plugins: [esbuild(esbuildOptions)],
+    output: [
+      { file: `${out}/index.mjs`, format: 'es', sourcemap: true },
+      { file: `${out}/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  };
+  return [bundle, types];
 });
 
 export default configs;

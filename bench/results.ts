@@ -5,9 +5,11 @@ export interface SizeRow {
   name: string;
   /** What was measured, e.g. "IIFE (dist)" or "esbuild --minify". */
   how: string;
+  /** Bytes as measured: minified, or as shipped for a file that is not minified. */
   minBytes: number;
-  gzipBytes: number;
-  brotliBytes: number;
+  /** null where compressing is not meaningful (an unminified development file). */
+  gzipBytes: number | null;
+  brotliBytes: number | null;
 }
 
 /** A timing compared with the baseline row of the same table. */

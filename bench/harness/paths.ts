@@ -7,8 +7,12 @@ export const fromRoot = (path: string): string =>
   fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
 export const ROOT = fromRoot('');
+/** The production ESM build (what bundlers pick without the `development` condition). */
 export const CORE_ESM = fromRoot('packages/core/dist/index.mjs');
+/** The production script-tag build, minified. */
 export const CORE_IIFE = fromRoot('packages/core/dist/lifeline.iife.min.js');
+/** The development script-tag build: full error messages, not minified. */
+export const CORE_IIFE_DEV = fromRoot('packages/core/dist/lifeline.iife.js');
 
 /** True when `packages/core/dist` holds the ESM build the benchmarks bundle. */
 export const coreBuilt = (): boolean => existsSync(CORE_ESM);

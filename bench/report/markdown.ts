@@ -169,10 +169,12 @@ Chromium ${m.chromium} (headless).${deviations(results)}${loadNote(results)}
 ${renderTables(results)}
 ## Method
 
-- **Size**: the script-tag build as shipped, and ESM bundles made the way an application's
-  bundler makes them (esbuild \`--bundle --minify\`, browser platform): Lifeline tree-shaken to
-  \`Socket\` only and with every export; the React and Vue adapters without react, vue and core;
-  each peer's entry point. gzip level 9 and brotli quality 11 from \`node:zlib\`.
+- **Size**: the script-tag builds as shipped (production, minified; development, unminified,
+  its size on disk only), and ESM bundles made the way an application's bundler makes them
+  (esbuild \`--bundle --minify\`, browser platform) from the production build: Lifeline
+  tree-shaken to \`Socket\`, to the smaller \`ReconnectingSocket\` entry, and with every export;
+  the React and Vue adapters without react, vue and core; each peer's entry point. gzip level 9
+  and brotli quality 11 from \`node:zlib\`.
 - **Per-message cost**: an in-page fake transport (a \`WebSocket\` stand-in that fires
   \`message\` events in a loop and counts \`send\`s, no network) injected into each library —
   Lifeline, reconnecting-websocket and partysocket through their \`WebSocket\` option; sockette,

@@ -1,12 +1,24 @@
 // Bundle sizes: each library as a browser bundle, minified, then gzip and brotli compressed.
+// Core gets a row per way to load it; its ESM rows bundle the production build (dist/index.mjs).
 import { existsSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { BUILD_HINT, CORE_ESM, CORE_IIFE, coreBuilt, fromRoot, ROOT } from '../harness/paths';
+import {
+  BUILD_HINT,
+  CORE_ESM,
+  CORE_IIFE,
+  CORE_IIFE_DEV,
+  coreBuilt,
+  fromRoot,
+  ROOT,
+} from '../harness/paths';
 import type { SizeRow } from '../results';
 
 /** Sizes of one piece of code: minified as given, gzip -9 and brotli -11. */
-export function compressedSizes(code: string | Uint8Array): Omit<SizeRow, 'name' | 'how'> {
+export function compressedSizes(code: string | Uint8Array): Omit<SizeRow, 'name' | 'how'> & {
+  gzipBytes: number;
+  brotliBytes: number;
+} {
   const bytes = typeof code === 'string' ? Buffer.from(code) : code;
   return {
     minBytes: bytes.byteLength,
@@ -41,6 +53,27 @@ const jsPath = (path: string) => JSON.stringify(path);
 /** Core all-in: every export of the built ESM entry, eventemitter3 included. */
 export const coreAllIn = () => minifiedBundle(`export * from ${jsPath(CORE_ESM)};`);
 
+/** The names the built ESM entry exports. */
+async function coreExports(): Promise<string[]> {
+  const result = await build({
+    entryPoints: [CORE_ESM],
+    format: 'esm',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return Object.values(result.metafile.outputs).flatMap((output) => output.exports);
+}
+
+/** Tree-shaken ESM bundle of one export of the built core, or undefined when it is not exported. */
+export async function coreExport(name: string): Promise<string | undefined> {
+  if (!(await coreExports()).includes(name)) return undefined;
+  return minifiedBundle(`export { ${name} } from ${jsPath(CORE_ESM)};`);
+}
+
+/** The documented smaller entry (issue 13): a reconnecting WebSocket without messaging. */
+export const SMALL_ENTRY = 'ReconnectingSocket';
+
 interface Entry {
   name: string;
   source: string;
@@ -60,30 +93,52 @@ const PEERS: Entry[] = [
 
 const ADAPTER_EXTERNALS = ['react', 'react/*', 'vue', '@lifeline/core'];
 
-export async function measureSizes(): Promise<SizeRow[]> {
-  if (!coreBuilt()) throw new Error(`Lifeline is not built (${CORE_ESM} missing). ${BUILD_HINT}`);
+/** One row per way to load core: both script tags, each ESM entry tree-shaken, all-in. */
+async function coreRows(): Promise<SizeRow[]> {
   const rows: SizeRow[] = [];
+  const missing = (what: string) => process.stderr.write(`! ${what}: left out. ${BUILD_HINT}\n`);
   if (existsSync(CORE_IIFE)) {
     rows.push({
       name: 'lifeline (script tag)',
-      how: 'dist/lifeline.iife.min.js',
+      how: 'dist/lifeline.iife.min.js, production',
       ...compressedSizes(readFileSync(CORE_IIFE)),
     });
-  } else {
-    process.stderr.write(`! ${CORE_IIFE} is missing: script-tag size left out. ${BUILD_HINT}\n`);
+  } else missing(`${CORE_IIFE} is missing`);
+  if (existsSync(CORE_IIFE_DEV)) {
+    // Not minified and not for production: only its size on disk means something.
+    rows.push({
+      name: 'lifeline (script tag, development)',
+      how: 'dist/lifeline.iife.js, unminified, as shipped',
+      minBytes: readFileSync(CORE_IIFE_DEV).byteLength,
+      gzipBytes: null,
+      brotliBytes: null,
+    });
+  } else missing(`${CORE_IIFE_DEV} is missing`);
+  for (const name of ['Socket', SMALL_ENTRY]) {
+    const code = await coreExport(name);
+    if (code === undefined) {
+      process.stderr.write(
+        `! dist/index.mjs does not export ${name} yet: its size row is left out.\n`,
+      );
+      continue;
+    }
+    rows.push({
+      name: `lifeline (ESM: ${name})`,
+      how: `esbuild --minify, only \`${name}\``,
+      ...compressedSizes(code),
+    });
   }
-  rows.push(
-    {
-      name: 'lifeline (drop-in Socket only)',
-      how: 'esbuild --minify, tree-shaken',
-      ...compressedSizes(await minifiedBundle(`export { Socket } from ${jsPath(CORE_ESM)};`)),
-    },
-    {
-      name: 'lifeline (all-in)',
-      how: 'esbuild --minify, every export',
-      ...compressedSizes(await coreAllIn()),
-    },
-  );
+  rows.push({
+    name: 'lifeline (all-in)',
+    how: 'esbuild --minify, every export',
+    ...compressedSizes(await coreAllIn()),
+  });
+  return rows;
+}
+
+export async function measureSizes(): Promise<SizeRow[]> {
+  if (!coreBuilt()) throw new Error(`Lifeline is not built (${CORE_ESM} missing). ${BUILD_HINT}`);
+  const rows = await coreRows();
   for (const adapter of ['react', 'vue']) {
     const dist = fromRoot(`packages/${adapter}/dist/index.mjs`);
     if (!existsSync(dist)) continue;

@@ -80,11 +80,6 @@ export class DomEvents {
     wrapper.unlink?.();
   }
 
-  /** TEMPORARY until socket.ts moves to NativeSurface. */
-  call(type: DomType, payload: unknown): void {
-    callHandler(this._host, type, payload);
-  }
-
   /** Forgets the listeners of `type` (or all) after the emitter dropped them wholesale. */
   clear(type?: string | symbol): void {
     for (const [name, byListener] of this._wrappers) {

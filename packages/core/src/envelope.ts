@@ -2,6 +2,8 @@
 //   event   {"type":"chat","data":{…}}
 //   request {"type":"sum","id":"<unique>","data":{…}}
 //   reply   {"type":"sum","re":"<id>","data":…} or {"type":"sum","re":"<id>","error":{…}}
+import { DEV } from './dev';
+import { LifelineError } from './errors';
 
 /** One decoded (or to-be-encoded) message. */
 export interface Envelope<T extends string = string, D = unknown> {
@@ -54,6 +56,45 @@ function scrub(root: unknown): void {
  */
 export const isProtocolType = (type: string): boolean =>
   type === 'ping' || type === 'pong' || type === 'subscribe' || type === 'unsubscribe';
+
+/** Runs the codec's `encode`, turning what it throws (a BigInt, a cycle) into a LifelineError. */
+export function encodeWith(
+  codec: { encode(envelope: Envelope): string | ArrayBufferLike | Blob | ArrayBufferView },
+  envelope: Envelope,
+): string | ArrayBufferLike | Blob | ArrayBufferView {
+  try {
+    return codec.encode(envelope);
+  } catch (error) {
+    throw new LifelineError(
+      'ERR_INVALID_MESSAGE',
+      DEV
+        ? `Cannot encode the "${envelope.type}" message: ${(error as Error)?.message ?? error}. Send data the codec can encode (JSON: no BigInt, no cycles).`
+        : '',
+      undefined,
+      error,
+    );
+  }
+}
+
+/**
+ * Runs a codec's `decode`. The JSON codec never throws; a custom one that does (breaking its
+ * contract) gets an `ERR_INVALID_MESSAGE` the socket reports, rather than a lost frame.
+ */
+export function decodeWith(
+  codec: { decode(data: unknown): Envelope | undefined },
+  data: unknown,
+): Envelope | undefined {
+  try {
+    return codec.decode(data);
+  } catch (error) {
+    throw new LifelineError(
+      'ERR_INVALID_MESSAGE',
+      DEV ? `The codec could not decode an incoming frame: ${(error as Error)?.message}` : '',
+      undefined,
+      error,
+    );
+  }
+}
 
 /** `JSON.stringify` of an envelope. */
 export const encodeEnvelope = (envelope: Envelope): string => JSON.stringify(envelope);

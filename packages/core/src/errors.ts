@@ -10,7 +10,8 @@ export type LifelineErrorCode =
   | 'ERR_CLOSED'
   | 'ERR_REMOTE'
   | 'ERR_NO_WEBSOCKET'
-  | 'ERR_INVALID_MESSAGE';
+  | 'ERR_INVALID_MESSAGE'
+  | 'ERR_STORAGE';
 
 /** What a server sent in an error reply (`{"re":…,"error":{…}}`). */
 export interface RemoteError {
@@ -18,9 +19,14 @@ export interface RemoteError {
   code?: string;
 }
 
+// Production builds drop the message text; the code and this page say what went wrong.
+const DOCS = 'https://github.com/lifeline-ws/lifeline/blob/main/docs/reference/errors.md#';
+
 /**
  * The error Lifeline throws, rejects with or emits. Switch on `code`, never on `message`:
- * codes are stable, messages are for humans.
+ * codes are stable, messages are for humans. The production build's messages are the code
+ * and a link to its entry in the errors reference; the development build (the `development`
+ * export condition, `lifeline.iife.js`) carries the full text.
  *
  * @example
  * ```ts
@@ -38,13 +44,20 @@ export class LifelineError extends Error {
   readonly remote?: RemoteError;
 
   constructor(code: LifelineErrorCode, message: string, remote?: RemoteError, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
+    // A server's own message is data: kept as sent, even when empty.
+    super(
+      message || remote ? message : `${code}: ${DOCS}${code.toLowerCase().replace(/_/g, '-')}`,
+      cause === undefined ? undefined : { cause },
+    );
     this.name = 'LifelineError';
     this.code = code;
     if (remote) this.remote = remote;
   }
 }
 
-/** Shorthand used across the core to keep call sites on one line. */
+/**
+ * Shorthand used across the core to keep call sites on one line. Pass the message as
+ * `DEV ? 'full text' : ''` so production builds drop the text (see `dev.ts`).
+ */
 export const fail = (code: LifelineErrorCode, message: string): LifelineError =>
   new LifelineError(code, message);

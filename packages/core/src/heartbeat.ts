@@ -1,6 +1,6 @@
-// Idle ping and dead-connection detection. Receiving a frame only stamps a time (cheap on
-// the hot path); the single timer re-arms itself from that stamp. All times are monotonic
-// (`now()`), so a wall clock set back cannot postpone the next ping.
+// Idle ping and dead-connection detection. Receiving a frame only sets a flag (the hot path
+// reads no clock); the timer looks at the flag and a monotonic clock (`now()`) a few times per
+// interval, so a wall clock set back cannot postpone the next ping.
 import { now } from './clock';
 
 /** Heartbeat settings, all defaults filled in. */
@@ -10,78 +10,96 @@ export interface HeartbeatSettings {
   message: string;
 }
 
-/** Watches one open connection. `start` on open, `stop` when it ends. */
+/** How many times per interval the timer checks for silence: the ping's precision. */
+const CHECKS_PER_INTERVAL = 4;
+
+/**
+ * Watches one open connection. `start` on open, `stop` when it ends. A ping goes out once no
+ * frame has arrived for between `interval` and `interval × 1.25` (the timer looks four times
+ * per interval); no frame within `timeout` after it, and the connection is dead.
+ */
 export class Heartbeat {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastSeen = 0;
-  /** Frames seen so far, and at the last ping: any frame after a ping answers it. */
-  private frames = 0;
-  private framesAtPing = 0;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  /** A frame arrived since the timer last looked. */
+  private _fresh = false;
+  /** When the timer last saw a frame had arrived: silence is measured from there. */
+  private _quietSince = 0;
   /** When the unanswered ping went out; `undefined` while none is out. */
-  private pingAt: number | undefined;
+  private _pingAt: number | undefined;
 
   constructor(
-    private settings: HeartbeatSettings,
-    private sendPing: (message: string) => void,
-    private onDead: () => void,
+    private _settings: HeartbeatSettings,
+    private _sendPing: (message: string) => void,
+    private _onDead: () => void,
   ) {}
 
   /** True while a ping is unanswered (the socket decodes frames then, to catch the pong). */
   get awaitingPong(): boolean {
-    return this.pingAt !== undefined;
+    return this._pingAt !== undefined;
   }
 
   start(): void {
-    this.lastSeen = now();
-    this.pingAt = undefined;
-    this.arm(this.settings.interval);
+    this._fresh = false;
+    this._quietSince = now();
+    this._pingAt = undefined;
+    this._arm(this._step());
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pingAt = undefined;
+    clearTimeout(this._timer);
+    this._timer = undefined;
+    this._pingAt = undefined;
   }
 
-  /** Any frame arrived: the connection is alive. */
+  /** Any frame arrived: the connection is alive. Runs once per frame, so it only sets a flag. */
   seen(): void {
-    this.lastSeen = now();
-    this.frames++;
+    this._fresh = true;
   }
 
   /** A `{"type":"pong"}` arrived: returns the round trip in ms, if a ping was out. */
   pong(): number | undefined {
-    if (this.pingAt === undefined) return undefined;
-    const latency = now() - this.pingAt;
-    this.pingAt = undefined;
+    if (this._pingAt === undefined) return undefined;
+    const latency = now() - this._pingAt;
+    this._pingAt = undefined;
     return latency;
   }
 
   /** Ping now and expect a frame within `timeout` (used after a device wake). */
   probe(): void {
-    this.ping();
+    this._ping(now());
   }
 
-  private arm(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), ms);
+  private _step(): number {
+    return this._settings.interval / CHECKS_PER_INTERVAL;
   }
 
-  private tick(): void {
-    if (this.pingAt !== undefined) {
-      // Waiting for any frame since the ping; none came within `timeout`.
-      if (this.frames === this.framesAtPing) return this.onDead();
-      this.pingAt = undefined;
+  private _arm(ms: number): void {
+    clearTimeout(this._timer);
+    this._timer = setTimeout(() => this._tick(), ms);
+  }
+
+  private _tick(): void {
+    const time = now();
+    const { interval, timeout } = this._settings;
+    if (this._fresh) {
+      // A frame arrived since the last look: alive, and any ping out is answered.
+      this._fresh = false;
+      this._quietSince = time;
+      this._pingAt = undefined;
+    } else if (this._pingAt !== undefined) {
+      const waited = time - this._pingAt;
+      if (waited >= timeout) return this._onDead();
+      return this._arm(Math.min(this._step(), timeout - waited));
     }
-    const idle = now() - this.lastSeen;
-    if (idle >= this.settings.interval) this.ping();
-    else this.arm(this.settings.interval - idle);
+    const quiet = time - this._quietSince;
+    if (quiet >= interval) this._ping(time);
+    else this._arm(Math.min(this._step(), interval - quiet));
   }
 
-  private ping(): void {
-    this.pingAt = now();
-    this.framesAtPing = this.frames;
-    this.arm(this.settings.timeout);
-    this.sendPing(this.settings.message);
+  private _ping(time: number): void {
+    this._pingAt = time;
+    this._fresh = false; // only a frame after this instant answers the ping
+    this._arm(Math.min(this._step(), this._settings.timeout));
+    this._sendPing(this._settings.message);
   }
 }

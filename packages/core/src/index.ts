@@ -1,22 +1,29 @@
 // Public entry of @lifeline/core. Importing it touches no browser global.
+//
+// Where things are: socket.ts (Socket: messaging, requests, heartbeat) extends
+// reconnecting-socket.ts (ReconnectingSocket, the smaller entry: send, the queue flush,
+// close/connect/reconnect/dispose), which extends lifecycle.ts (attempts, open, close, retry;
+// the status machine's table is machine.ts), which extends native-surface.ts (constants,
+// on<event>, addEventListener). Policies without state: backoff.ts, policy.ts (close codes),
+// envelope.ts (the JSON codec), options.ts / messaging-options.ts (defaults, validation).
 
 export { backoffDelay, type Jitter } from './backoff';
 export { decodeEnvelope, type Envelope, encodeEnvelope, isProtocolType } from './envelope';
 export { LifelineError, type LifelineErrorCode, type RemoteError } from './errors';
 export { type LogRecord, redact } from './log';
 export type { Status } from './machine';
+export type { Codec, HeartbeatOptions, SocketOptions } from './messaging-options';
 export type {
-  Codec,
-  HeartbeatOptions,
   OverflowMode,
   QueueOptions,
+  ReconnectingSocketOptions,
   ReconnectOptions,
-  SocketOptions,
   WebSocketConstructor,
   WebSocketLike,
 } from './options';
 export { type CloseInfo, defaultShouldReconnect } from './policy';
 export type { DropReason, SendData } from './queue';
+export { ReconnectingSocket } from './reconnecting-socket';
 export type { RequestOptions } from './requests';
 export { createSocket, Socket } from './socket';
 export type {

@@ -27,9 +27,11 @@ const USERINFO = /(\/\/)[^/@?#]*@/g;
 export const redact = (text: string): string =>
   text.replace(SECRET_PARAM, '$1[redacted]').replace(USERINFO, '$1[redacted]@');
 
-/** Builds the logger for a `debug` option; a no-op when debugging is off. */
+const noop = () => {};
+
+/** Builds the logger for a `debug` option; one shared no-op when debugging is off. */
 export function createLogger(sink: LogSink): (record: LogRecord) => void {
-  if (!sink) return () => {};
+  if (!sink) return noop;
   return (record) => {
     const safe: LogRecord = { event: record.event };
     for (const key of Object.keys(record)) {

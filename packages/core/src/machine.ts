@@ -36,21 +36,3 @@ export const readyStateOf = (status: Status): number =>
       : status === 'connecting' || status === 'reconnecting'
         ? 0
         : 3;
-
-/** TEMPORARY: the old holder, until socket.ts moves to the lifecycle layer. */
-export class Machine {
-  constructor(
-    public status: Status,
-    private onChange: (status: Status, previous: Status) => void,
-  ) {}
-  to(next: Status): void {
-    const previous = this.status;
-    if (next === previous) return;
-    checkMove(previous, next);
-    this.status = next;
-    this.onChange(next, previous);
-  }
-  get active(): boolean {
-    return isActive(this.status);
-  }
-}

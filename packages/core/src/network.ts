@@ -1,25 +1,45 @@
-// Online/offline and page visibility. Listeners are attached only while a socket is active
-// and removed when it closes, so importing Lifeline touches no browser global.
+// Online/offline and page visibility, shared by every socket of the page. The window and
+// document listeners are attached when the first socket starts watching and removed when the
+// last one stops, so importing Lifeline touches no browser global and a socket costs one Set
+// entry, not two listeners of its own.
+
+/** A socket that wants to hear when retrying at once makes sense. */
+export interface NetworkWatcher {
+  /** The network came back (`online`), or a hidden page became visible. */
+  _online(): void;
+}
 
 /** False only when the browser knows it is offline (`navigator.onLine === false`). */
 export const isOnline = (): boolean =>
   typeof navigator === 'undefined' || navigator.onLine !== false;
 
-/**
- * Calls `retryNow` when the network comes back (`online`) or a hidden page becomes visible:
- * both are moments when waiting out a backoff delay only wastes the user's time.
- * Returns the function that detaches the listeners.
- */
-export function watchNetwork(retryNow: () => void): () => void {
-  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function')
-    return () => {};
-  const onVisibility = () => {
-    if (document.visibilityState === 'visible') retryNow();
-  };
-  window.addEventListener('online', retryNow);
+const watchers = new Set<NetworkWatcher>();
+let detach: (() => void) | undefined;
+
+// Both are moments when waiting out a backoff delay only wastes the user's time.
+const notify = () => {
+  for (const watcher of [...watchers]) watcher._online();
+};
+const onVisibility = () => {
+  if (document.visibilityState === 'visible') notify();
+};
+
+/** Starts telling `watcher` when the network comes back or the page is shown again. */
+export function watchNetwork(watcher: NetworkWatcher): void {
+  if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
+  watchers.add(watcher);
+  if (detach) return;
+  window.addEventListener('online', notify);
   document.addEventListener('visibilitychange', onVisibility);
-  return () => {
-    window.removeEventListener('online', retryNow);
+  detach = () => {
+    window.removeEventListener('online', notify);
     document.removeEventListener('visibilitychange', onVisibility);
   };
+}
+
+/** Stops telling `watcher`; the listeners go with the last watcher. */
+export function unwatchNetwork(watcher: NetworkWatcher): void {
+  if (!watchers.delete(watcher) || watchers.size > 0) return;
+  detach?.();
+  detach = undefined;
 }

@@ -1,7 +1,9 @@
-// Every option, its default and its validation, in one place.
+// The options every socket takes (the reconnecting socket's), their defaults and their
+// validation, in one place. The messaging options of the full Socket are in
+// messaging-options.ts, so the smaller entry does not carry them.
 import type { Jitter } from './backoff';
 import { MAX_DELAY } from './clock';
-import type { Envelope } from './envelope';
+import { DEV } from './dev';
 import { fail } from './errors';
 import type { LogRecord } from './log';
 import type { CloseInfo } from './policy';
@@ -85,28 +87,8 @@ export interface QueueOptions {
   overflow?: OverflowMode;
 }
 
-/** Idle ping and dead-connection detection; `true` takes the defaults. */
-export interface HeartbeatOptions {
-  /** Ping after this many ms with nothing received (at most 2^31−1). @defaultValue 25000 */
-  interval?: number;
-  /**
-   * No frame at all within this many ms after a ping: the connection is dead (at most 2^31−1).
-   * @defaultValue 10000
-   */
-  timeout?: number;
-  /** The ping frame. @defaultValue '{"type":"ping"}' */
-  message?: string;
-}
-
-/** Replaces the JSON envelope codec (e.g. MessagePack). */
-export interface Codec {
-  encode(envelope: Envelope): string | ArrayBufferLike | Blob | ArrayBufferView;
-  /** Returns the envelope, or `undefined` for anything that is not one. Must not throw. */
-  decode(data: unknown): Envelope | undefined;
-}
-
-/** Options of `new Socket(url, options)`. Every field is optional. */
-export interface SocketOptions {
+/** Options of `new ReconnectingSocket(url, options)` (and `Socket`'s). Every field is optional. */
+export interface ReconnectingSocketOptions {
   /** Subprotocols, or a function called before every attempt. */
   protocols?: string | string[] | (() => string | string[] | undefined);
   /** The constructor to use (pass `ws` in Node). @defaultValue globalThis.WebSocket */
@@ -125,66 +107,64 @@ export interface SocketOptions {
   reconnect?: ReconnectOptions | boolean;
   /** @defaultValue on */
   queue?: QueueOptions | boolean;
-  /** @defaultValue off */
-  heartbeat?: HeartbeatOptions | boolean;
   /** Pause attempts while offline; retry at once on `online` / page shown. @defaultValue true */
   network?: boolean;
   /** Stop trusting OPEN after a device sleep. @defaultValue true */
   wake?: boolean;
-  /**
-   * Default `request()` timeout, ms. `0`, `Infinity` or more than 2^31−1 ms: no timeout.
-   * @defaultValue 10000
-   */
-  requestTimeout?: number;
-  /** @defaultValue JSON envelopes */
-  codec?: Codec;
   /** `true` logs through `console.debug`; a function receives each record. @defaultValue false */
   debug?: boolean | ((record: LogRecord) => void);
 }
 
+type ResolvedReconnect = Required<Omit<ReconnectOptions, 'shouldReconnect'>> &
+  Pick<ReconnectOptions, 'shouldReconnect'>;
+
 /** Options with every default filled in. */
 export interface ResolvedOptions {
-  protocols: SocketOptions['protocols'];
+  protocols: ReconnectingSocketOptions['protocols'];
   WebSocket: NativeConstructor | undefined;
   binaryType: BinaryType;
   autoConnect: boolean;
   connectTimeout: number;
-  reconnect: Required<Omit<ReconnectOptions, 'shouldReconnect'>> &
-    Pick<ReconnectOptions, 'shouldReconnect'>;
+  reconnect: ResolvedReconnect;
   reconnectEnabled: boolean;
   queue: Required<QueueOptions> | false;
-  heartbeat: Required<HeartbeatOptions> | false;
   network: boolean;
   wake: boolean;
-  requestTimeout: number;
-  codec: Codec | undefined;
-  debug: SocketOptions['debug'];
+  debug: ReconnectingSocketOptions['debug'];
 }
 
-const invalid = (name: string, value: unknown, rule: string) =>
-  fail(
+/** The error for a bad option value; the message (development builds) names it and the rule. */
+export function invalid(name: string, value: unknown, rule: string | string[]): Error {
+  return fail(
     'ERR_INVALID_OPTION',
-    `Invalid option ${name}: ${typeof value === 'string' ? `"${value}"` : String(value)} (${rule}).`,
+    DEV
+      ? `Invalid option ${name}: ${typeof value === 'string' ? `"${value}"` : String(value)} (${
+          Array.isArray(rule) ? `expected ${rule.join(' | ')}` : rule
+        }).`
+      : '',
   );
+}
 
-function number(name: string, value: unknown, fallback: number, min = 0, max = Infinity): number {
+/** A number ≥ `min` (and ≤ `max`), or `fallback` when left out. */
+export function number(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min = 0,
+  max = Infinity,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < min)
-    throw invalid(name, value, `expected a number ≥ ${min}`);
+    throw invalid(name, value, DEV ? `expected a number ≥ ${min}` : '');
   // setTimeout fires at once for delays it cannot hold, which would turn a long wait into none.
-  if (value > max) throw invalid(name, value, `at most ${max} ms, the longest timer delay`);
-  return value;
-}
-
-function text(name: string, value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string') throw invalid(name, value, 'expected a string');
+  if (value > max)
+    throw invalid(name, value, DEV ? `at most ${max} ms, the longest timer delay` : '');
   return value;
 }
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw invalid(name, value, `expected ${allowed.join(' | ')}`);
+  if (!allowed.includes(value as T)) throw invalid(name, value, allowed);
   return value as T;
 }
 
@@ -194,86 +174,124 @@ function flag(name: string, value: unknown, fallback: boolean): boolean {
   return value;
 }
 
-function section<T extends object>(name: string, value: unknown, on: boolean): T | false {
-  if (value === undefined) return on ? ({} as T) : false;
-  if (value === false) return false;
-  if (value === true) return {} as T;
+/** An options section: `true` (defaults), `false` (off), an object, or left out (`on`). */
+export function section<T extends object>(
+  name: string,
+  value: unknown,
+  on: boolean,
+): T | true | false {
+  if (value === undefined) return on;
+  if (typeof value === 'boolean') return value;
   if (typeof value !== 'object' || value === null)
     throw invalid(name, value, 'expected true, false or an options object');
   return value as T;
 }
 
-function fn(name: string, value: unknown): void {
+/** Throws unless `value` is a function or left out. */
+export function fn(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function')
     throw invalid(name, value, 'expected a function');
 }
 
-/** Validates `options` and fills in defaults; throws `ERR_INVALID_OPTION` naming the option. */
-export function resolveOptions(options: SocketOptions = {}): ResolvedOptions {
+// Shared by every socket that keeps the defaults: a socket stores only what differs.
+const RECONNECT: ResolvedReconnect = {
+  initialDelay: 1000,
+  maxDelay: 30000,
+  factor: 2,
+  jitter: 'full',
+  maxAttempts: Number.POSITIVE_INFINITY,
+  resetAfter: 5000,
+};
+const QUEUE: Required<QueueOptions> = {
+  maxMessages: 1000,
+  maxBytes: 1048576,
+  maxAge: Number.POSITIVE_INFINITY,
+  overflow: 'drop-oldest',
+};
+const DEFAULTS: ResolvedOptions = {
+  protocols: undefined,
+  WebSocket: undefined,
+  binaryType: 'blob',
+  autoConnect: true,
+  connectTimeout: 10000,
+  reconnect: RECONNECT,
+  reconnectEnabled: true,
+  queue: QUEUE,
+  network: true,
+  wake: true,
+  debug: undefined,
+};
+
+function resolveReconnect(r: ReconnectOptions): ResolvedReconnect {
+  fn('reconnect.shouldReconnect', r.shouldReconnect);
+  const d = RECONNECT;
+  return {
+    initialDelay: number('reconnect.initialDelay', r.initialDelay, d.initialDelay, 0, MAX_DELAY),
+    maxDelay: number('reconnect.maxDelay', r.maxDelay, d.maxDelay, 0, MAX_DELAY),
+    factor: number('reconnect.factor', r.factor, d.factor, 1),
+    jitter: oneOf<Jitter>('reconnect.jitter', r.jitter, ['full', 'equal', 'none'], d.jitter),
+    maxAttempts: number('reconnect.maxAttempts', r.maxAttempts, d.maxAttempts),
+    resetAfter: number('reconnect.resetAfter', r.resetAfter, d.resetAfter),
+    shouldReconnect: r.shouldReconnect,
+  };
+}
+
+function resolveQueue(q: QueueOptions): Required<QueueOptions> {
+  const d = QUEUE;
+  return {
+    maxMessages: number('queue.maxMessages', q.maxMessages, d.maxMessages),
+    maxBytes: number('queue.maxBytes', q.maxBytes, d.maxBytes),
+    maxAge: number('queue.maxAge', q.maxAge, d.maxAge),
+    overflow: oneOf<OverflowMode>(
+      'queue.overflow',
+      q.overflow,
+      ['drop-oldest', 'drop-newest', 'error'],
+      d.overflow,
+    ),
+  };
+}
+
+/**
+ * Validates `options` and fills in defaults; throws `ERR_INVALID_OPTION` naming the option.
+ * The result inherits the defaults from one shared object and holds only what differs.
+ */
+export function resolveOptions(options: ReconnectingSocketOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw invalid(
       'options',
       options,
       // The native habit `new WebSocket(url, protocols)`: point at where protocols go here.
-      Array.isArray(options) || typeof options === 'string'
+      DEV && (Array.isArray(options) || typeof options === 'string')
         ? `expected an options object; subprotocols go in { protocols: ${JSON.stringify(options)} }`
         : 'expected an object',
     );
   const o = options;
+  const resolved = Object.create(DEFAULTS) as ResolvedOptions;
   const r = section<ReconnectOptions>('reconnect', o.reconnect, true);
+  if (r === false) resolved.reconnectEnabled = false;
+  else if (r !== true) resolved.reconnect = resolveReconnect(r);
   const q = section<QueueOptions>('queue', o.queue, true);
-  const h = section<HeartbeatOptions>('heartbeat', o.heartbeat, false);
-  const rc = r || {};
+  if (q !== true) resolved.queue = q && resolveQueue(q);
   fn('WebSocket', o.WebSocket);
-  fn('reconnect.shouldReconnect', rc.shouldReconnect);
-  if (
-    o.codec !== undefined &&
-    (typeof o.codec?.encode !== 'function' || typeof o.codec.decode !== 'function')
-  )
-    throw invalid('codec', o.codec, 'expected { encode(envelope), decode(data) }');
+  if (o.WebSocket) resolved.WebSocket = o.WebSocket as NativeConstructor;
   if (o.debug !== undefined && typeof o.debug !== 'boolean') fn('debug', o.debug);
+  if (o.debug) resolved.debug = o.debug;
   const p = o.protocols;
   if (p !== undefined && typeof p !== 'string' && typeof p !== 'function' && !Array.isArray(p))
     throw invalid('protocols', p, 'expected a string, an array of strings or a function');
-
-  const reconnect = {
-    initialDelay: number('reconnect.initialDelay', rc.initialDelay, 1000, 0, MAX_DELAY),
-    maxDelay: number('reconnect.maxDelay', rc.maxDelay, 30000, 0, MAX_DELAY),
-    factor: number('reconnect.factor', rc.factor, 2, 1),
-    jitter: oneOf<Jitter>('reconnect.jitter', rc.jitter, ['full', 'equal', 'none'], 'full'),
-    maxAttempts: number('reconnect.maxAttempts', rc.maxAttempts, Number.POSITIVE_INFINITY),
-    resetAfter: number('reconnect.resetAfter', rc.resetAfter, 5000),
-    shouldReconnect: rc.shouldReconnect,
-  };
-  return {
-    protocols: p,
-    WebSocket: o.WebSocket as NativeConstructor | undefined,
-    binaryType: oneOf<BinaryType>('binaryType', o.binaryType, ['blob', 'arraybuffer'], 'blob'),
-    autoConnect: flag('autoConnect', o.autoConnect, true),
+  if (p !== undefined) resolved.protocols = p;
+  if (o.binaryType !== undefined)
+    resolved.binaryType = oneOf<BinaryType>(
+      'binaryType',
+      o.binaryType,
+      ['blob', 'arraybuffer'],
+      'blob',
+    );
+  if (o.autoConnect !== undefined) resolved.autoConnect = flag('autoConnect', o.autoConnect, true);
+  if (o.connectTimeout !== undefined)
     // 0 means no limit, like Infinity (a zero timeout would fail every attempt at once).
-    connectTimeout: number('connectTimeout', o.connectTimeout, 10000) || Infinity,
-    reconnect,
-    reconnectEnabled: r !== false,
-    queue: q && {
-      maxMessages: number('queue.maxMessages', q.maxMessages, 1000),
-      maxBytes: number('queue.maxBytes', q.maxBytes, 1048576),
-      maxAge: number('queue.maxAge', q.maxAge, Number.POSITIVE_INFINITY),
-      overflow: oneOf<OverflowMode>(
-        'queue.overflow',
-        q.overflow,
-        ['drop-oldest', 'drop-newest', 'error'],
-        'drop-oldest',
-      ),
-    },
-    heartbeat: h && {
-      interval: number('heartbeat.interval', h.interval, 25000, 0, MAX_DELAY),
-      timeout: number('heartbeat.timeout', h.timeout, 10000, 0, MAX_DELAY),
-      message: text('heartbeat.message', h.message, '{"type":"ping"}'),
-    },
-    network: flag('network', o.network, true),
-    wake: flag('wake', o.wake, true),
-    requestTimeout: number('requestTimeout', o.requestTimeout, 10000),
-    codec: o.codec,
-    debug: o.debug,
-  };
+    resolved.connectTimeout = number('connectTimeout', o.connectTimeout, 10000) || Infinity;
+  if (o.network !== undefined) resolved.network = flag('network', o.network, true);
+  if (o.wake !== undefined) resolved.wake = flag('wake', o.wake, true);
+  return resolved;
 }

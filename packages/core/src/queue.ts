@@ -1,5 +1,6 @@
 // The bounded outbox for messages sent while the socket is not open. Kept behind a small
 // interface (push, take, size, bytes, clear) so a durable store can replace it later.
+import { DEV } from './dev';
 import { fail } from './errors';
 import type { OverflowMode } from './options';
 
@@ -63,18 +64,18 @@ export function snapshot(data: SendData): SendData {
 
 /** FIFO with count, byte and age limits; every message it drops is reported through `onDrop`. */
 export class Outbox {
-  private items: QueuedMessage[] = [];
+  private _items: QueuedMessage[] = [];
   /** Total bytes queued. */
   bytes = 0;
 
   constructor(
-    private limits: OutboxLimits,
-    private report: (message: QueuedMessage, reason: DropReason) => void,
+    private _limits: OutboxLimits,
+    private _report: (message: QueuedMessage, reason: DropReason) => void,
   ) {}
 
   /** Messages queued. */
   get size(): number {
-    return this.items.length;
+    return this._items.length;
   }
 
   /**
@@ -82,8 +83,8 @@ export class Outbox {
    * Throws `ERR_QUEUE_FULL` in `'error'` mode.
    */
   push(message: QueuedMessage): 'queued' | 'dropped' {
-    const { maxMessages, maxBytes, overflow } = this.limits;
-    const fits = () => this.items.length < maxMessages && this.bytes + message.bytes <= maxBytes;
+    const { maxMessages, maxBytes, overflow } = this._limits;
+    const fits = () => this._items.length < maxMessages && this.bytes + message.bytes <= maxBytes;
     // Drops are reported only once the queue is consistent again: a `drop` listener may send.
     const dropped: Array<[QueuedMessage, DropReason]> = [];
     let result: 'queued' | 'dropped' = 'queued';
@@ -91,72 +92,74 @@ export class Outbox {
       // Expired messages would be dropped at the next flush anyway: make room with them first.
       while (
         !fits() &&
-        this.items.length > 0 &&
-        message.at - this.items[0]!.at > this.limits.maxAge
+        this._items.length > 0 &&
+        message.at - this._items[0]!.at > this._limits.maxAge
       )
-        dropped.push([this.shift()!, 'expired']);
+        dropped.push([this._shift()!, 'expired']);
       if (!fits()) {
         if (overflow === 'error')
           throw fail(
             'ERR_QUEUE_FULL',
-            `The send queue is full (${this.items.length} messages, ${this.bytes} bytes; limits ${maxMessages} messages, ${maxBytes} bytes; this message: ${message.bytes} bytes). Wait for 'open', raise queue.maxMessages/maxBytes, or pick another queue.overflow mode.`,
+            DEV
+              ? `The send queue is full (${this._items.length} messages, ${this.bytes} bytes; limits ${maxMessages} messages, ${maxBytes} bytes; this message: ${message.bytes} bytes). Wait for 'open', raise queue.maxMessages/maxBytes, or pick another queue.overflow mode.`
+              : '',
           );
         // A message that could not fit even in an empty queue is dropped alone: evicting the
         // others for it would lose them all and still not make room.
         const couldFit = maxMessages > 0 && message.bytes <= maxBytes;
         if (overflow === 'drop-oldest' && couldFit)
-          while (!fits()) dropped.push([this.shift()!, 'overflow']);
+          while (!fits()) dropped.push([this._shift()!, 'overflow']);
         else result = 'dropped';
       }
       if (result === 'queued') {
-        this.items.push(message);
+        this._items.push(message);
         this.bytes += message.bytes;
       } else dropped.push([message, 'overflow']);
     } finally {
-      for (const [victim, reason] of dropped) this.drop(victim, reason);
+      for (const [victim, reason] of dropped) this._drop(victim, reason);
     }
     return result;
   }
 
   /** Takes `message` out of the queue without a drop event (its sender gave up on it). */
   remove(message: QueuedMessage): void {
-    const index = this.items.indexOf(message);
+    const index = this._items.indexOf(message);
     if (index < 0) return;
-    this.items.splice(index, 1);
+    this._items.splice(index, 1);
     this.bytes -= message.bytes;
   }
 
   /** Puts `message` back at the head, where `take` found it (a flush that had to stop). */
   putBack(message: QueuedMessage): void {
-    this.items.unshift(message);
+    this._items.unshift(message);
     this.bytes += message.bytes;
   }
 
   /** Removes and returns the oldest message that is not older than `maxAge`; expired ones are dropped. */
   take(now: number): QueuedMessage | undefined {
-    for (let message = this.shift(); message; message = this.shift()) {
-      if (now - message.at <= this.limits.maxAge) return message;
-      this.drop(message, 'expired');
+    for (let message = this._shift(); message; message = this._shift()) {
+      if (now - message.at <= this._limits.maxAge) return message;
+      this._drop(message, 'expired');
     }
     return undefined;
   }
 
   /** Empties the queue without drop events (the caller asked for it); returns what was queued. */
   clear(): QueuedMessage[] {
-    const items = this.items;
-    this.items = [];
+    const items = this._items;
+    this._items = [];
     this.bytes = 0;
     return items;
   }
 
-  private shift(): QueuedMessage | undefined {
-    const message = this.items.shift();
+  private _shift(): QueuedMessage | undefined {
+    const message = this._items.shift();
     if (message) this.bytes -= message.bytes;
     return message;
   }
 
-  private drop(message: QueuedMessage, reason: DropReason): void {
+  private _drop(message: QueuedMessage, reason: DropReason): void {
     message.onDrop?.(reason);
-    this.report(message, reason);
+    this._report(message, reason);
   }
 }

@@ -2,9 +2,12 @@
 // request still unanswered when its connection dropped goes out again, with the same id,
 // on the next connection.
 
-import { firesAfter } from './clock';
+import { firesAfter, now } from './clock';
+import { DEV } from './dev';
 import type { Envelope } from './envelope';
-import { LifelineError } from './errors';
+import { fail, LifelineError } from './errors';
+import type { CloseInfo } from './policy';
+import { byteLength, type DropReason, type QueuedMessage, type SendData } from './queue';
 
 /** Options of `socket.request()`. */
 export interface RequestOptions {
@@ -51,24 +54,24 @@ function randomPrefix(): string {
 
 /** The table of requests awaiting a reply. */
 export class Requests {
-  private pending = new Map<string, Pending>();
-  private counter = 0;
+  private _pending = new Map<string, Pending>();
+  private _counter = 0;
   // Made on the first request, so sockets that never send one pay nothing.
-  private prefix: string | undefined;
+  private _prefix: string | undefined;
 
   get size(): number {
-    return this.pending.size;
+    return this._pending.size;
   }
 
   /** Whether request `id` still awaits its reply. */
   has(id: string): boolean {
-    return this.pending.has(id);
+    return this._pending.has(id);
   }
 
   /** A fresh request id. */
   nextId(): string {
-    this.prefix ??= randomPrefix();
-    return `${this.prefix}-${++this.counter}`;
+    this._prefix ??= randomPrefix();
+    return `${this._prefix}-${++this._counter}`;
   }
 
   /** Registers request `id`; returns its promise. The caller sends `frame`. */
@@ -86,13 +89,13 @@ export class Requests {
         this.settle(
           id,
           undefined,
-          new LifelineError('ERR_ABORTED', `Request "${type}" (${id}) was aborted.`),
+          new LifelineError('ERR_ABORTED', DEV ? `Request "${type}" (${id}) was aborted.` : ''),
         );
       const cleanup = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
-      this.pending.set(id, { frame, sentOn: 0, resolve, reject, cleanup });
+      this._pending.set(id, { frame, sentOn: 0, resolve, reject, cleanup });
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort);
       // 0, Infinity and delays setTimeout cannot hold (over ~24.8 days) mean "no timeout".
@@ -104,7 +107,7 @@ export class Requests {
               undefined,
               new LifelineError(
                 'ERR_TIMEOUT',
-                `Request "${type}" (${id}) got no reply within ${timeout} ms.`,
+                DEV ? `Request "${type}" (${id}) got no reply within ${timeout} ms.` : '',
               ),
             ),
           timeout,
@@ -114,13 +117,27 @@ export class Requests {
 
   /** Registers how to take request `id`'s frame back out of the send queue when it settles. */
   queued(id: string, unqueue: () => void): void {
-    const pending = this.pending.get(id);
+    const pending = this._pending.get(id);
     if (pending) pending.unqueue = unqueue;
+  }
+
+  /**
+   * The queue entry of request `id`'s frame: when it goes out it is recorded as sent on the
+   * connection of that moment; when the queue drops it, the request rejects at once.
+   */
+  queuedFrame(id: string, type: string, frame: SendData, connection: () => number): QueuedMessage {
+    return {
+      data: frame,
+      bytes: byteLength(frame),
+      at: now(),
+      onSend: () => this.sent(id, connection()),
+      onDrop: (reason) => this.settle(id, undefined, droppedError(type, id, reason)),
+    };
   }
 
   /** Records that request `id` went out on connection `connection`. */
   sent(id: string, connection: number): void {
-    const pending = this.pending.get(id);
+    const pending = this._pending.get(id);
     if (pending) {
       pending.sentOn = connection;
       pending.unqueue = undefined;
@@ -129,9 +146,9 @@ export class Requests {
 
   /** Settles request `id` once; later calls (duplicate replies) are ignored. Returns whether it was pending. */
   settle(id: string, data: unknown, error?: Error): boolean {
-    const pending = this.pending.get(id);
+    const pending = this._pending.get(id);
     if (!pending) return false;
-    this.pending.delete(id);
+    this._pending.delete(id);
     pending.cleanup();
     // A request that settles while queued (timeout, abort, close) must not be sent, nor count
     // in `queued` and `bufferedAmount`.
@@ -154,12 +171,43 @@ export class Requests {
 
   /** Frames of requests sent on an earlier connection and still unanswered, to send again. */
   *unanswered(connection: number): Generator<[string, unknown]> {
-    for (const [id, pending] of this.pending)
+    for (const [id, pending] of this._pending)
       if (pending.sentOn > 0 && pending.sentOn < connection) yield [id, pending.frame];
   }
 
   /** Rejects every pending request with `error`. */
   rejectAll(error: LifelineError): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, undefined, error);
+    for (const id of [...this._pending.keys()]) this.settle(id, undefined, error);
   }
+}
+
+/** Why a request whose frame left the queue unsent rejects. */
+export function droppedError(
+  type: string,
+  id: string,
+  reason: DropReason | 'cleared',
+): LifelineError {
+  const what = DEV ? `Request "${type}" (${id})` : '';
+  if (reason === 'expired')
+    return fail('ERR_TIMEOUT', DEV ? `${what} expired in the queue (queue.maxAge).` : '');
+  if (reason === 'cleared')
+    return fail('ERR_ABORTED', DEV ? `${what} was removed by clearQueue().` : '');
+  return fail(
+    'ERR_QUEUE_FULL',
+    DEV ? `${what} was dropped because the send queue overflowed.` : '',
+  );
+}
+
+/** Why pending requests reject when nothing will connect by itself any more. */
+export function closedError(why: CloseInfo | 'closed' | 'disposed'): LifelineError {
+  return fail(
+    'ERR_CLOSED',
+    !DEV
+      ? ''
+      : why === 'closed'
+        ? 'The socket was closed before the request was answered.'
+        : why === 'disposed'
+          ? 'The socket was disposed before the request was answered.'
+          : `The connection closed (${why.code}) and will not reconnect.`,
+  );
 }

@@ -1,3 +1,4 @@
+import { DEV } from './dev';
 import { fail } from './errors';
 
 /** A URL, or a function called before every attempt (e.g. to put a fresh token in). */
@@ -15,7 +16,10 @@ export type UrlInput = string | URL | (() => string | URL | Promise<string | URL
  */
 export function resolveUrl(input: string | URL): string {
   if (typeof input !== 'string' && !(input instanceof URL))
-    throw fail('ERR_INVALID_URL', `Invalid URL ${String(input)}: expected a string or URL.`);
+    throw fail(
+      'ERR_INVALID_URL',
+      DEV ? `Invalid URL ${String(input)}: expected a string or URL.` : '',
+    );
   const base = typeof location === 'undefined' ? undefined : location.href;
   let url: URL;
   try {
@@ -23,8 +27,10 @@ export function resolveUrl(input: string | URL): string {
   } catch {
     throw fail(
       'ERR_INVALID_URL',
-      `Invalid URL "${String(input)}": use an absolute ws:// or wss:// URL` +
-        (base ? '.' : ' (relative URLs need a page location).'),
+      DEV
+        ? `Invalid URL "${String(input)}": use an absolute ws:// or wss:// URL` +
+            (base ? '.' : ' (relative URLs need a page location).')
+        : '',
     );
   }
   if (url.protocol === 'http:' || url.protocol === 'https:')
@@ -32,7 +38,7 @@ export function resolveUrl(input: string | URL): string {
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
     throw fail(
       'ERR_INVALID_URL',
-      `Invalid URL "${String(input)}": the scheme must be ws:, wss:, http: or https:.`,
+      DEV ? `Invalid URL "${String(input)}": the scheme must be ws:, wss:, http: or https:.` : '',
     );
   url.hash = ''; // fragments are not allowed in WebSocket URLs
   return url.href;

@@ -24,9 +24,10 @@ describe('heartbeat', () => {
     ws.open();
     vi.advanceTimersByTime(600);
     ws.receive('traffic');
-    vi.advanceTimersByTime(600);
-    expect(ws.sent).toEqual([]); // only 600 ms idle
-    vi.advanceTimersByTime(400);
+    vi.advanceTimersByTime(999);
+    expect(ws.sent).toEqual([]); // only 999 ms idle
+    // The timer looks 4 times per interval: the ping follows within 1.25 intervals of silence.
+    vi.advanceTimersByTime(251);
     expect(ws.sent).toEqual(['{"type":"ping"}']);
   });
 
@@ -55,12 +56,15 @@ describe('heartbeat', () => {
     vi.advanceTimersByTime(120);
     ws.receive('{"type":"pong"}');
     expect(socket.latency).toBe(120);
-    // t=1120: next ping at 2120 (interval after the pong), deadline 2620.
-    vi.advanceTimersByTime(1000);
+    // t=1120: the next ping comes 1 to 1.25 intervals after the pong: t=2120 to 2370.
+    vi.advanceTimersByTime(999);
+    expect(ws.sent).toEqual(['PING']);
+    vi.advanceTimersByTime(251);
     expect(ws.sent).toEqual(['PING', 'PING']);
-    vi.advanceTimersByTime(480);
-    ws.receive('not a pong, but proof of life');
+    // t=2370, the ping went out at 2250 at the latest: its deadline is 2750 or sooner.
     vi.advanceTimersByTime(100);
+    ws.receive('not a pong, but proof of life');
+    vi.advanceTimersByTime(600);
     expect(socket.status).toBe('open');
     expect(socket.latency).toBe(120);
   });

@@ -193,9 +193,16 @@ class Run {
     const now = performance.now();
     if (!ws || !e.reason.endsWith(' timeout')) return;
     if (e.reason === 'connect timeout') {
-      if (ws.openedAt !== undefined) this.problem('connect timeout closed an open connection');
-      if (now - ws.createdAt < this.opts.connectTimeout)
-        this.problem(`connect timeout after ${now - ws.createdAt} ms`);
+      // The transport Lifeline closed for it (a listener may have started and abandoned
+      // others since).
+      const timedOut =
+        FakeWebSocket.instances
+          .filter((w) => w.closeCalls.some(([, r]) => r === e.reason))
+          .at(-1) ?? ws;
+      if (timedOut.openedAt !== undefined)
+        this.problem('connect timeout closed an open connection');
+      if (now - timedOut.createdAt < this.opts.connectTimeout)
+        this.problem(`connect timeout after ${now - timedOut.createdAt} ms`);
     } else if (e.reason === 'close timeout') {
       const since = now - (ws.closeCalledAt[0] ?? now);
       if (since < this.opts.connectTimeout) this.problem(`close timeout ${since} ms after close`);
@@ -295,7 +302,9 @@ class Run {
       if (ws.readyState === 0 && now - ws.createdAt > this.opts.connectTimeout)
         this.problem(`an attempt is still connecting after ${now - ws.createdAt} ms`);
       const silent = now - lastFrame(ws, now);
-      if (this.opts.heartbeat && ws.readyState === 1 && silent > interval + timeout)
+      // The ping follows within 1.25 intervals of silence (the timer looks 4 times per
+      // interval), and the verdict `timeout` after it.
+      if (this.opts.heartbeat && ws.readyState === 1 && silent > interval * 1.25 + timeout)
         this.problem(`open over a connection silent for ${silent} ms, heartbeat unaware`);
     }
     if (!this.opts.heartbeat) return;

@@ -277,7 +277,8 @@ describe('request ids (DESIGN §3: a per-socket random prefix of ≥ 96 bits, th
     });
   /** Entropy of a string of random symbols, judged by the smallest usual alphabet it fits. */
   function bits(prefix: string): number {
-    const symbols = prefix.replace(/[^0-9A-Za-z]+$/, ''); // a trailing separator carries none
+    // The separator before the counter carries none (the random part may end in `-` itself).
+    const symbols = prefix.replace(/[^0-9A-Za-z_-]$/, '').replace(/-$/, '');
     const alphabet = /^[0-9a-f]*$/i.test(symbols) ? 16 : /^[0-9a-z]*$/.test(symbols) ? 36 : 64;
     return symbols.length * Math.log2(alphabet);
   }
@@ -341,7 +342,9 @@ describe('heartbeat latency', () => {
       ws.open();
       ws.receive('{"type":"pong"}'); // nobody asked
       expect(socket.latency).toBeUndefined();
-      vi.advanceTimersByTime(1000);
+      // The ping goes out after 1 to 1.25 intervals of silence (the heartbeat checks 4 times
+      // per interval); this one follows the frame above.
+      vi.advanceTimersByTime(1250);
       expect(ws.sent).toEqual(['{"type":"ping"}']);
       vi.advanceTimersByTime(40);
       ws.receive('{"type":"pong"}');

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { LifelineError } from '../src/errors';
-import { resolveOptions, type SocketOptions } from '../src/options';
+import { resolveMessaging, type SocketOptions } from '../src/messaging-options';
+import { resolveOptions as resolveBase } from '../src/options';
+
+/** Both halves of the option resolution, in the order `new Socket(url, options)` runs them. */
+function resolveOptions(options?: SocketOptions) {
+  const base = resolveBase(options);
+  return Object.assign(Object.create(base), resolveMessaging(options)) as typeof base &
+    ReturnType<typeof resolveMessaging>;
+}
 
 function errorOf(options: unknown): LifelineError {
   try {

@@ -1,7 +1,7 @@
 // The unit suites' Socket factory and per-test environment: a FakeWebSocket transport,
 // no reconnect jitter, fake timers, and every socket disposed after its test.
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { SocketOptions } from '../../src/options';
+import type { SocketOptions } from '../../src/messaging-options';
 import { Socket } from '../../src/socket';
 import { FakeWebSocket, FakeWS } from './fake-websocket';
 

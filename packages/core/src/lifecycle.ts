@@ -1,0 +1,204 @@
+// The connection lifecycle: what an attempt leads to. The open (`_opened`), the close and
+// what comes next (`_handleClose`: retry with backoff, or closed), the status machine's one
+// setter (`_to`), and the network and wake watchers. Attempts themselves start in
+// connector.ts; the public methods that drive all this are in reconnecting-socket.ts.
+import { backoffDelay } from './backoff';
+import { now } from './clock';
+import { Connector } from './connector';
+import { reportListenerError } from './emitter';
+import { checkMove, isActive, type Status } from './machine';
+import { type NetworkWatcher, unwatchNetwork } from './network';
+import type { ResolvedOptions } from './options';
+import { type CloseInfo, defaultShouldReconnect } from './policy';
+import type { CloseEvent } from './types';
+import type { UrlInput } from './url';
+import { unwatchWake, type WakeWatcher, watchWake } from './wake';
+
+/**
+ * The lifecycle every Lifeline socket shares. Subclasses plug in through the protected hooks
+ * (`_flush`, `_started`, `_stopped`, `_frame`, `_probe`, `_settleAll`); the lifecycle knows no
+ * feature by name.
+ */
+export abstract class Lifecycle extends Connector {
+  /** The status; changed only by `_to`. */
+  protected _status: Status;
+  protected _opens = 0;
+  protected _openedAt = 0;
+  /** The code and reason `close()` asked for, reported when that close completes. */
+  protected _closing: CloseInfo | undefined;
+  protected _disposed = false;
+
+  constructor(url: UrlInput, o: ResolvedOptions) {
+    super(url, o);
+    this._status = 'idle';
+  }
+
+  // ── Hooks for subclasses ─────────────────────────────────────────────────────────
+
+  /**
+   * Sends what waited for this connection, before `open` fires. Returns false when a listener
+   * changed course meanwhile (the generation moved on): the open is then abandoned.
+   */
+  protected abstract _flush(ws: WebSocket, generation: number): boolean;
+  /** A connection opened (before `status` turns `open`). */
+  protected _started(): void {}
+  /** The current connection ended, or is being abandoned. */
+  protected _stopped(): void {}
+  protected _frame(event: MessageEvent): void {
+    this._dispatchMessage(event);
+  }
+  /** After a wake, the connection cannot be trusted: without a heartbeat, start over. */
+  protected _probe(): void {
+    this._restart();
+  }
+  /** Nothing will connect by itself any more (`close()`, `dispose()`, a final close). */
+  protected _settleAll(_why: CloseInfo | 'closed' | 'disposed'): void {}
+  /** Drops the current connection and starts over (`reconnect()`). */
+  protected abstract _restart(): void;
+
+  // ── The machine ──────────────────────────────────────────────────────────────────
+
+  /** The only place the status changes; reports the change as `status`. */
+  protected _to(next: Status): void {
+    const previous = this._status;
+    if (next === previous) return;
+    checkMove(previous, next);
+    this._status = next;
+    this._log({ event: 'status', status: next, previous });
+    this._emit('status', next, previous);
+  }
+
+  protected _opened(): void {
+    const ws = this._ws!;
+    const generation = this._connection;
+    clearTimeout(this._deadline);
+    this._deadline = undefined;
+    this._attempting = false;
+    this._openedAt = now();
+    const reconnected = this._opens++ > 0;
+    // Everything that waited goes out before `open` fires, so later sends keep their order.
+    if (!this._flush(ws, generation)) return;
+    this._started();
+    if (this._o.wake) watchWake(this as unknown as WakeWatcher);
+    this._to('open');
+    if (generation !== this._connection) return; // a status listener changed course
+    this._log({ event: 'open', url: this._url, attempt: this._retries });
+    this._dispatch('open', {
+      type: 'open',
+      attempt: this._retries,
+      reconnected,
+      target: this,
+      currentTarget: this,
+    });
+  }
+
+  // ── Ends ─────────────────────────────────────────────────────────────────────────
+
+  protected _closed(event: CloseInfo): void {
+    this._endConnection(false);
+    this._handleClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+  }
+
+  /** The connection failed or died on our side (timeouts): close it and decide what next. */
+  protected _fail(code: number, reason: string): void {
+    this._endConnection(true, code === 1006 ? 1000 : code, reason);
+    this._handleClose({ code, reason, wasClean: false });
+  }
+
+  private _handleClose(info: CloseInfo): void {
+    clearTimeout(this._deadline);
+    this._deadline = undefined;
+    this._attempting = false;
+    this._log({ event: 'closed', ...info });
+    if (this._status === 'closing' || !isActive(this._status)) return this._finish(info);
+    if (this._openedAt && now() - this._openedAt >= this._o.reconnect.resetAfter) this._retries = 0;
+    this._openedAt = 0;
+    const policy = this._o.reconnect;
+    const generation = this._connection;
+    let retry = false;
+    try {
+      retry = this._o.reconnectEnabled && (policy.shouldReconnect ?? defaultShouldReconnect)(info);
+    } catch (error) {
+      reportListenerError(error);
+    }
+    if (generation !== this._connection) return; // shouldReconnect called close() or the like
+    const attempt = this._retries + 1;
+    if (!retry || attempt > policy.maxAttempts) {
+      this._settleAll(info);
+      this._finish(info);
+      if (retry && this._status === 'closed')
+        this.emit('giveup', { attempts: this._retries, lastClose: info });
+      return;
+    }
+    this._retries = attempt;
+    const delay = backoffDelay(attempt, policy);
+    this._retryTimer = this._after(delay, () => {
+      this._retryTimer = undefined;
+      this._attempt();
+    });
+    this._to('reconnecting');
+    if (generation !== this._connection) return this._closeOverridden(info);
+    this._emitClose(info, true);
+    if (generation !== this._connection) return;
+    this._log({ event: 'retry', attempt, delay });
+    this.emit('reconnecting', { attempt, delay });
+  }
+
+  /** Moves to `closed` and emits `close` with willReconnect false. */
+  protected _finish(info: CloseInfo): void {
+    this._clearTimers();
+    this._unwatchNetwork();
+    const generation = this._connection;
+    this._to('closed');
+    if (generation === this._connection) this._emitClose(info, false);
+    else this._closeOverridden(info);
+  }
+
+  /**
+   * A status listener changed course mid-transition. The connection that ended still gets
+   * its `close` event, worded for the status now: while a new attempt is under way it says
+   * `willReconnect: true`; a pending `close()` (closing) or a `dispose()` (closed) reports
+   * the close itself.
+   */
+  protected _closeOverridden(info: CloseInfo): void {
+    if (this._status === 'connecting' || this._status === 'reconnecting')
+      this._emitClose(info, true);
+  }
+
+  protected _emitClose(info: CloseInfo, willReconnect: boolean): void {
+    const event: CloseEvent = {
+      type: 'close',
+      ...info,
+      willReconnect,
+      target: this,
+      currentTarget: this,
+    };
+    this._dispatch('close', event);
+  }
+
+  // ── Timers and watchers ──────────────────────────────────────────────────────────
+
+  /** The device woke (wake.ts calls it while this socket is open). */
+  protected _woke(sleptMs: number): void {
+    this._log({ event: 'wake', sleptMs });
+    this.emit('wake', { sleptMs });
+    if (this._status === 'open') this._probe();
+  }
+
+  /** `online`, or the page became visible (network.ts calls it): skip the rest of a backoff wait. */
+  protected _online(): void {
+    if (this._ws || this._attempting || !isActive(this._status) || this._status === 'open') return;
+    clearTimeout(this._retryTimer);
+    this._retryTimer = undefined;
+    this._attempt();
+  }
+
+  protected _unwatchNetwork(): void {
+    unwatchNetwork(this as unknown as NetworkWatcher);
+  }
+
+  protected _stopWatchers(): void {
+    this._stopped();
+    unwatchWake(this as unknown as WakeWatcher);
+  }
+}

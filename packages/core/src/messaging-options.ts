@@ -1,0 +1,84 @@
+// The options only the full Socket takes (heartbeat, requests, codec), resolved apart from
+// the reconnecting socket's so the smaller entry does not carry them.
+import { MAX_DELAY } from './clock';
+import { DEV } from './dev';
+import type { Envelope } from './envelope';
+import { invalid, number, type ReconnectingSocketOptions, section } from './options';
+
+/** Idle ping and dead-connection detection; `true` takes the defaults. */
+export interface HeartbeatOptions {
+  /** Ping after this many ms with nothing received (at most 2^31−1). @defaultValue 25000 */
+  interval?: number;
+  /**
+   * No frame at all within this many ms after a ping: the connection is dead (at most 2^31−1).
+   * @defaultValue 10000
+   */
+  timeout?: number;
+  /** The ping frame. @defaultValue '{"type":"ping"}' */
+  message?: string;
+}
+
+/** Replaces the JSON envelope codec (e.g. MessagePack). */
+export interface Codec {
+  encode(envelope: Envelope): string | ArrayBufferLike | Blob | ArrayBufferView;
+  /** Returns the envelope, or `undefined` for anything that is not one. Must not throw. */
+  decode(data: unknown): Envelope | undefined;
+}
+
+/** Options of `new Socket(url, options)`. Every field is optional. */
+export interface SocketOptions extends ReconnectingSocketOptions {
+  /** @defaultValue off */
+  heartbeat?: HeartbeatOptions | boolean;
+  /**
+   * Default `request()` timeout, ms. `0`, `Infinity` or more than 2^31−1 ms: no timeout.
+   * @defaultValue 10000
+   */
+  requestTimeout?: number;
+  /** @defaultValue JSON envelopes */
+  codec?: Codec;
+}
+
+/** The messaging options with every default filled in. */
+export interface MessagingSettings {
+  heartbeat: Required<HeartbeatOptions> | false;
+  requestTimeout: number;
+  codec: Codec | undefined;
+}
+
+const HEARTBEAT: Required<HeartbeatOptions> = {
+  interval: 25000,
+  timeout: 10000,
+  message: '{"type":"ping"}',
+};
+// Shared by every socket that keeps all three defaults.
+const MESSAGING: MessagingSettings = { heartbeat: false, requestTimeout: 10000, codec: undefined };
+
+/** Validates the messaging options; throws `ERR_INVALID_OPTION` naming the option. */
+export function resolveMessaging(o: SocketOptions = {}): MessagingSettings {
+  if (o.heartbeat === undefined && o.requestTimeout === undefined && o.codec === undefined)
+    return MESSAGING;
+  const h = section<HeartbeatOptions>('heartbeat', o.heartbeat, false);
+  const codec = o.codec;
+  if (
+    codec !== undefined &&
+    (typeof codec?.encode !== 'function' || typeof codec.decode !== 'function')
+  )
+    throw invalid('codec', codec, 'expected { encode(envelope), decode(data) }');
+  let heartbeat: Required<HeartbeatOptions> | false = false;
+  if (h === true) heartbeat = HEARTBEAT;
+  else if (h) {
+    const message = h.message ?? HEARTBEAT.message;
+    if (typeof message !== 'string')
+      throw invalid('heartbeat.message', message, DEV ? 'expected a string' : '');
+    heartbeat = {
+      interval: number('heartbeat.interval', h.interval, HEARTBEAT.interval, 0, MAX_DELAY),
+      timeout: number('heartbeat.timeout', h.timeout, HEARTBEAT.timeout, 0, MAX_DELAY),
+      message,
+    };
+  }
+  return {
+    heartbeat,
+    requestTimeout: number('requestTimeout', o.requestTimeout, MESSAGING.requestTimeout),
+    codec,
+  };
+}
