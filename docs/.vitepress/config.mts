@@ -40,6 +40,7 @@ export default defineConfig({
           { text: 'Heartbeat and half-open sockets', link: '/concepts/heartbeat' },
           { text: 'Wake detection', link: '/concepts/wake' },
           { text: 'Requests: at-least-once', link: '/concepts/requests' },
+          { text: 'Builds and entries', link: '/concepts/builds' },
         ],
       },
       {

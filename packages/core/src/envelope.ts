@@ -144,3 +144,6 @@ export function toEnvelope(value: unknown): Envelope | undefined {
   }
   return envelope;
 }
+
+/** The default codec: JSON envelopes. */
+export const jsonCodec = { encode: encodeEnvelope, decode: decodeEnvelope };

@@ -3,14 +3,7 @@
 // decoded and routed: `_frame`.
 import { DEV } from './dev';
 import { safeCall } from './emitter';
-import {
-  decodeEnvelope,
-  decodeWith,
-  type Envelope,
-  encodeEnvelope,
-  encodeWith,
-  isProtocolType,
-} from './envelope';
+import { decodeWith, type Envelope, encodeWith, isProtocolType, jsonCodec } from './envelope';
 import { fail } from './errors';
 import { Heartbeat } from './heartbeat';
 import {
@@ -37,7 +30,6 @@ import type {
 import type { UrlInput } from './url';
 
 const WS_OPEN = 1;
-const jsonCodec: Codec = { encode: encodeEnvelope, decode: decodeEnvelope };
 type Handler = (a: unknown, b?: unknown) => void;
 
 /**
