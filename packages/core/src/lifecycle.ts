@@ -44,6 +44,7 @@ export abstract class Lifecycle extends Connector {
   protected _started(): void {}
   /** The current connection ended, or is being abandoned. */
   protected _stopped(): void {}
+  /** A frame arrived on the current connection: the raw `message` event (`Socket` decodes it too). */
   protected _frame(event: MessageEvent): void {
     this._dispatchMessage(event);
   }

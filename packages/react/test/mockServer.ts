@@ -1,6 +1,8 @@
 // A mock-socket server on a URL no other test uses, counting the connections the client opens.
 import type { SocketOptions } from '@lifeline/core';
+import { cleanup } from '@testing-library/react';
 import { type Client, WebSocket as MockWebSocket, Server } from 'mock-socket';
+import { afterEach } from 'vitest';
 
 let nextPort = 41000;
 
@@ -47,5 +49,23 @@ export function mockEndpoint(): MockEndpoint {
       for (const client of server.clients()) client.send(JSON.stringify({ type, data }));
     },
     stop: () => server.stop(),
+  };
+}
+
+/**
+ * Registers an `afterEach` that unmounts, lets the registry dispose released sockets (one
+ * microtask after the unmount) and stops every endpoint made; returns the endpoint factory.
+ */
+export function endpointsPerTest(): () => MockEndpoint {
+  const made: MockEndpoint[] = [];
+  afterEach(async () => {
+    cleanup();
+    await Promise.resolve();
+    for (const endpoint of made.splice(0)) endpoint.stop();
+  });
+  return () => {
+    const endpoint = mockEndpoint();
+    made.push(endpoint);
+    return endpoint;
   };
 }

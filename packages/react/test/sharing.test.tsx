@@ -1,25 +1,14 @@
 // How useSocket shares sockets: inline functions keep one connection across renders and the
 // socket calls the latest of them; closing a shared socket and mounting again reopens it.
 import type { Envelope, Socket, SocketOptions } from '@lifeline/core';
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { useSocket } from '../src';
 import { sharedSocketCount } from '../src/registry';
-import { type MockEndpoint, mockEndpoint } from './mockServer';
+import { endpointsPerTest, type MockEndpoint } from './mockServer';
 
-const endpoints: MockEndpoint[] = [];
-function endpoint(): MockEndpoint {
-  const made = mockEndpoint();
-  endpoints.push(made);
-  return made;
-}
-
-afterEach(async () => {
-  cleanup();
-  await Promise.resolve(); // the registry disposes released sockets one microtask later
-  for (const made of endpoints.splice(0)) made.stop();
-});
+const endpoint = endpointsPerTest();
 
 const settle = () => act(async () => {});
 const text = (id = 's') => screen.getByTestId(id).textContent;

@@ -1,26 +1,14 @@
 import { Socket, type SocketOptions, type Status } from '@lifeline/core';
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useEffect } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type UseSocketResult, useSocket } from '../src';
 import { sharedSocketCount } from '../src/registry';
-import { type MockEndpoint, mockEndpoint } from './mockServer';
+import { endpointsPerTest, type MockEndpoint } from './mockServer';
 
 type Chat = { chat: { text: string } };
 
-const endpoints: MockEndpoint[] = [];
-function endpoint(): MockEndpoint {
-  const made = mockEndpoint();
-  endpoints.push(made);
-  return made;
-}
-
-afterEach(async () => {
-  cleanup();
-  // The registry disposes released sockets one microtask after the unmount.
-  await Promise.resolve();
-  for (const made of endpoints.splice(0)) made.stop();
-});
+const endpoint = endpointsPerTest();
 
 /** Lets the registry's deferred release run inside act(). */
 const settle = () => act(async () => {});

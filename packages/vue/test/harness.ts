@@ -37,3 +37,12 @@ export function mountSetup<T>(setup: () => T, render: (result: T) => string = ()
 
 /** Lets mock-socket's 4 ms delays and Vue's scheduler run under fake timers. */
 export const settle = () => vi.advanceTimersByTimeAsync(20);
+
+/** A codec only these tests know: frames are `type|data`, a reply `type|data|re`. */
+export const pipeCodec = {
+  encode: (envelope: { type: string }) => envelope.type,
+  decode: (raw: unknown) => {
+    const [type, data, re] = String(raw).split('|');
+    return type ? { type, data, ...(re ? { re } : {}) } : undefined;
+  },
+};

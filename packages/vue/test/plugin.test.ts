@@ -2,7 +2,7 @@ import { mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, h, ref } from 'vue';
 import { createLifeline, useLifeline } from '../src/plugin';
-import { mockServer, settle, stopServers, WebSocket } from './harness';
+import { mockServer, pipeCodec, settle, stopServers, WebSocket } from './harness';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -78,13 +78,7 @@ describe('createLifeline / useLifeline', () => {
   it('keeps replies and protocol frames out of `data`, read with the plugin’s codec', async () => {
     const server = mockServer('ws://a.test/');
     // Frames are `type|data`, a reply `type|data|re`: only the plugin knows how to read them.
-    const codec = {
-      encode: (e: { type: string }) => e.type,
-      decode: (raw: unknown) => {
-        const [type, data, re] = String(raw).split('|');
-        return type ? { type, data, ...(re ? { re } : {}) } : undefined;
-      },
-    };
+    const codec = pipeCodec;
     const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket, codec });
     let view!: ReturnType<typeof useLifeline>;
     const wrapper = mount(

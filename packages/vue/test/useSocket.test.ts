@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { effectScope, nextTick, ref } from 'vue';
 import { useSocket } from '../src/useSocket';
-import { mockServer, mountSetup, settle, stopServers, WebSocket } from './harness';
+import { mockServer, mountSetup, pipeCodec, settle, stopServers, WebSocket } from './harness';
 
 const options = { WebSocket, reconnect: { initialDelay: 10, maxDelay: 10 } };
 
@@ -77,14 +77,7 @@ describe('useSocket in a component', () => {
 
   it('reads replies and protocol frames through a custom codec too', async () => {
     const server = mockServer('ws://a.test/');
-    // Frames are `type|data`, a reply `type|data|re`.
-    const codec = {
-      encode: (e: { type: string }) => e.type,
-      decode: (raw: unknown) => {
-        const [type, data, re] = String(raw).split('|');
-        return type ? { type, data, ...(re ? { re } : {}) } : undefined;
-      },
-    };
+    const codec = pipeCodec; // frames are `type|data`, a reply `type|data|re`
     const { wrapper, result } = mountSetup(() => useSocket('ws://a.test/', { ...options, codec }));
     await settle();
     const [client] = server.clients();
