@@ -48,9 +48,17 @@ describe('pnpm bench --quick', () => {
     'robust-websocket',
   ];
 
-  it('measures every library per message, with ratios to the native baseline', () => {
+  /** Lifeline variants measured per message only, listed right after `lifeline`. */
+  const PER_MESSAGE = [
+    ...LIBS.slice(0, 2),
+    'lifeline (heartbeat on)',
+    'lifeline (ReconnectingSocket)',
+    ...LIBS.slice(2),
+  ];
+
+  it('measures every library and Lifeline variant per message, with ratios to native', () => {
     for (const rows of [results.perMessage.receive, results.perMessage.send]) {
-      expect(rows.map((row) => row.lib)).toEqual(LIBS);
+      expect(rows.map((row) => row.lib)).toEqual(PER_MESSAGE);
       for (const row of rows) expect(finite(row.nsPerMessage), `${row.lib} ns`).toBe(true);
       expect(rows[0]?.ratio ?? 1).toBe(1);
     }
@@ -94,8 +102,20 @@ describe('pnpm bench --quick', () => {
     const allIn = results.size.find((row) => row.name === 'lifeline (all-in)');
     expect(allIn?.gzipBytes).toBeGreaterThan(0);
     expect(allIn!.brotliBytes).toBeLessThan(allIn!.minBytes);
-    expect(results.goals).toHaveLength(8);
-    for (const goal of results.goals) expect(goal.met, goal.goal).not.toBeNull();
+    for (const entry of ['script tag', 'script tag, development', 'ESM: Socket']) {
+      expect(results.size.map((row) => row.name)).toContain(`lifeline (${entry})`);
+    }
+    expect(results.size.map((row) => row.name)).toContain('lifeline (ESM: ReconnectingSocket)');
+    expect(results.sources[0]?.path).toMatch(/^packages\/\w+\/src\/.+\.tsx?$/);
+    // Every row of issue 13's goals table (9) and the 5 of issue 8 it does not restate.
+    expect(results.goals.filter((goal) => goal.issue === 13)).toHaveLength(9);
+    expect(results.goals.filter((goal) => goal.issue === 8)).toHaveLength(5);
+    for (const goal of results.goals) {
+      expect(goal.met, goal.goal).not.toBeNull();
+      expect(goal.before === undefined, goal.goal).toBe(goal.issue === 8);
+    }
+    expect(markdown).toMatch(/\| +before \(issue 13\) \|/);
+    expect(markdown).toContain('lifeline (heartbeat on)');
     expect(markdown).toContain('## Method');
     expect(markdown).toContain(`Chromium ${results.machine.chromium}`);
     expect(svg.startsWith('<svg')).toBe(true);

@@ -21,10 +21,21 @@ import { runMemory } from './suites/memory';
 import { runPerMessage } from './suites/per-message';
 import { runRecovery } from './suites/recovery';
 import { measureSizes } from './suites/size';
+import { measureSources } from './suites/sources';
 import { runThroughput } from './suites/throughput';
 
-const SUITES = ['size', 'per-message', 'throughput', 'recovery', 'herd', 'memory'] as const;
+const SUITES = [
+  'size',
+  'sources',
+  'per-message',
+  'throughput',
+  'recovery',
+  'herd',
+  'memory',
+] as const;
 type Suite = (typeof SUITES)[number];
+/** Suites measured in Node alone, without Chromium. */
+const STATIC: readonly Suite[] = ['size', 'sources'];
 
 interface Cli {
   config: BenchConfig;
@@ -86,7 +97,7 @@ async function main(): Promise<void> {
   const cli = parseArgs(argv);
   const { config } = cli;
   const wants = (suite: Suite) => cli.suites.includes(suite);
-  const needsBrowser = cli.suites.some((suite) => suite !== 'size');
+  const needsBrowser = cli.suites.some((suite) => !STATIC.includes(suite));
   // Notes first (the load average before our own work adds to it), and nothing that can throw
   // between launching Chromium and the `finally` that closes it.
   const machine = machineNotes('not used');
@@ -101,9 +112,10 @@ async function main(): Promise<void> {
     recovery: [],
     herd: [],
     memory: [],
+    sources: [],
   };
   try {
-    const libs = browser ? await libsInPage(browser) : [];
+    const { libs, variants } = browser ? await libsInPage(browser) : NO_LIBS;
     if (browser && !libs.includes('lifeline'))
       log('! @lifeline/core is not built: Lifeline is left out.');
     const step = async (suite: Suite, run: () => Promise<void>) => {
@@ -116,8 +128,11 @@ async function main(): Promise<void> {
     await step('size', async () => {
       partial.size = await measureSizes();
     });
+    await step('sources', async () => {
+      partial.sources = measureSources();
+    });
     await step('per-message', async () => {
-      partial.perMessage = await runPerMessage(browser!, config, libs);
+      partial.perMessage = await runPerMessage(browser!, config, libs, variants);
     });
     await step('throughput', async () => {
       partial.throughput = await runThroughput(browser!, config, libs);
@@ -147,10 +162,16 @@ async function main(): Promise<void> {
   log(`Results saved to ${json}`);
 }
 
-async function libsInPage(browser: BenchBrowser): Promise<string[]> {
+const NO_LIBS: { libs: string[]; variants: string[] } = { libs: [], variants: [] };
+
+/** The libraries bundled into the page, and the Lifeline variants measured per message. */
+async function libsInPage(browser: BenchBrowser): Promise<{ libs: string[]; variants: string[] }> {
   const page = await browser.newPage();
   try {
-    return await page.evaluate(() => globalThis.lifelineBench.libs());
+    return await page.evaluate(() => ({
+      libs: globalThis.lifelineBench.libs(),
+      variants: globalThis.lifelineBench.variants(),
+    }));
   } finally {
     await page.close();
   }

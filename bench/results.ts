@@ -60,8 +60,19 @@ export interface MemoryRow {
   retainedBytes: number;
 }
 
+/** One TypeScript source file of a package, and its length. */
+export interface SourceFileRow {
+  /** Relative to the repository root, e.g. `packages/core/src/socket.ts`. */
+  path: string;
+  lines: number;
+}
+
 export interface GoalRow {
+  /** The issue that set the goal: 8 (benchmarks) or 13 (core diet). */
+  issue: 8 | 13;
   goal: string;
+  /** The figure the issue started from, as it states it; absent where it gave none. */
+  before?: string;
   target: string;
   measured: string;
   /** null when it could not be measured (e.g. Lifeline not built). */
@@ -89,5 +100,7 @@ export interface BenchResults {
   recovery: RecoveryRow[];
   herd: HerdRow[];
   memory: MemoryRow[];
+  /** Every .ts/.tsx file under packages/<name>/src, longest first (empty when not measured). */
+  sources: SourceFileRow[];
   goals: GoalRow[];
 }

@@ -8,7 +8,7 @@ const stubCore: Plugin = {
   setup(context) {
     context.onResolve({ filter: /^@lifeline\/core$/ }, () => ({ path: 'core', namespace: 'stub' }));
     context.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents: 'export const Socket = undefined;',
+      contents: 'export const Socket = undefined, ReconnectingSocket = undefined;',
     }));
   },
 };

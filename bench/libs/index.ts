@@ -1,5 +1,5 @@
 // Every library the benchmarks compare, native baseline first.
-import { lifeline } from './lifeline';
+import { lifeline, lifelineHeartbeat, lifelineReconnecting } from './lifeline';
 import { native } from './native';
 import { partysocket } from './partysocket';
 import { reconnectingWebsocket } from './reconnecting-websocket';
@@ -20,3 +20,9 @@ export const adapters: readonly LibAdapter[] = [
   websocketTs,
   robustWebsocket,
 ];
+
+/**
+ * Lifeline configured otherwise, measured per message only, each listed right after `lifeline`:
+ * the heartbeat's per-frame cost, and the smaller entry's.
+ */
+export const variants: readonly LibAdapter[] = [lifelineHeartbeat, lifelineReconnecting];

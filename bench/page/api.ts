@@ -18,7 +18,12 @@ export interface FleetState {
 export interface BenchPageApi {
   /** Names of the libraries bundled into the page (Lifeline only when core is built). */
   libs(): string[];
-  /** Nanoseconds per message received (`'receive'`) or sent (`'send'`) over the fake transport. */
+  /** Lifeline variants measured per message only (empty when core is not built). */
+  variants(): string[];
+  /**
+   * Nanoseconds per message received (`'receive'`) or sent (`'send'`) over the fake transport,
+   * by a library or a variant.
+   */
   perMessage(lib: string, direction: 'receive' | 'send', count: number): Promise<number>;
   /** Nanoseconds per envelope decoded and routed: Lifeline `onMessage` or hand-written. */
   routing(router: 'lifeline' | 'hand-written', count: number): Promise<number>;

@@ -1,10 +1,12 @@
 // Per-message cost over the fake transport: library code only, no network, no I/O waits.
 import { Socket } from '@lifeline/core';
-import type { LibAdapter } from '../libs/index';
+import type { BenchClient, LibAdapter } from '../libs/index';
 import { FakeTransport, FakeWebSocket } from './fake-transport';
 import { deferred, envelopeOfSize, within } from './timing';
 
 const PAYLOAD = envelopeOfSize(64);
+
+const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * Receives `count` messages in chunks and returns the median chunk's ns per message: a chunk
@@ -20,8 +22,31 @@ function timeReceive(fake: FakeWebSocket, count: number, data: string): number {
     fake.receive(n, data);
     perMessage.push(((performance.now() - start) * 1e6) / n);
   }
-  perMessage.sort((a, b) => a - b);
-  return perMessage[Math.floor(perMessage.length / 2)]!;
+  return middle(perMessage);
+}
+
+/** A timed chunk of sends lasts at least this long: the page clock ticks in 0.1 ms steps. */
+const SEND_CHUNK_MS = 10;
+const SEND_CHUNKS = 5;
+
+/**
+ * ns per `send`, the median of a few chunks. Sends cost a few ns, so `count` of them take about
+ * a millisecond, which the page clock (0.1 ms steps) would time only to ±10 %: the chunk doubles
+ * from `count` until one lasts `SEND_CHUNK_MS` (warming up on the way), and that size is timed.
+ */
+function timeSend(client: BenchClient, count: number, data: string): { ns: number; sent: number } {
+  let size = count;
+  let sent = 0;
+  const chunk = () => {
+    const start = performance.now();
+    for (let i = 0; i < size; i++) client.send(data);
+    sent += size;
+    return performance.now() - start;
+  };
+  while (chunk() < SEND_CHUNK_MS) size *= 2;
+  const perMessage: number[] = [];
+  for (let i = 0; i < SEND_CHUNKS; i++) perMessage.push((chunk() * 1e6) / size);
+  return { ns: middle(perMessage), sent };
 }
 
 /** Opens a client of `adapter` over a fresh fake transport and returns both once open. */
@@ -50,17 +75,13 @@ export async function perMessage(
     received++;
   });
   let ns: number;
+  let expected = count;
   if (direction === 'receive') ns = timeReceive(fake, count, PAYLOAD);
-  else {
-    // Sends are a few ns each: one long run, or the 0.1 ms timer resolution would swamp them.
-    const start = performance.now();
-    for (let i = 0; i < count; i++) client.send(PAYLOAD);
-    ns = ((performance.now() - start) * 1e6) / count;
-  }
+  else ({ ns, sent: expected } = timeSend(client, count, PAYLOAD));
   client.close();
   const delivered = direction === 'receive' ? received : fake.sent;
-  if (delivered !== count) {
-    throw new Error(`${adapter.name} ${direction}: ${delivered} of ${count} messages arrived`);
+  if (delivered !== expected) {
+    throw new Error(`${adapter.name} ${direction}: ${delivered} of ${expected} messages arrived`);
   }
   return ns;
 }

@@ -9,6 +9,8 @@ interface Group {
 const COLORS: Record<string, string> = {
   native: '#8c8c8c',
   lifeline: '#2a7de1',
+  'lifeline (heartbeat on)': '#7fb2ee',
+  'lifeline (ReconnectingSocket)': '#1a4f91',
   'reconnecting-websocket': '#e07b39',
   partysocket: '#c94f7c',
   sockette: '#4caf7d',
@@ -37,7 +39,7 @@ function groupsOf(results: BenchResults): Group[] {
 export function renderChart(results: BenchResults, cap = 4): string {
   const groups = groupsOf(results);
   const width = 760;
-  const labelWidth = 190;
+  const labelWidth = 210;
   const plot = width - labelWidth - 70;
   const bar = 14;
   const max = Math.min(

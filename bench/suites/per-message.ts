@@ -1,4 +1,5 @@
 // Per-message cost over the in-page fake transport, against the bare native-handler baseline.
+import type { Page } from 'playwright-core';
 import type { BenchConfig } from '../config';
 import type { BenchBrowser } from '../harness/browser';
 import { interleave } from '../harness/rounds';
@@ -13,25 +14,55 @@ function rowsOf(samples: Map<string, number[]>, baseline: string): CostRow[] {
   });
 }
 
-export async function runPerMessage(browser: BenchBrowser, config: BenchConfig, libs: string[]) {
-  const page = await browser.newPage();
+/** `libs` with the Lifeline variants right after `lifeline`, so the table reads top-down. */
+export function withVariants(libs: readonly string[], variants: readonly string[]): string[] {
+  const at = libs.indexOf('lifeline');
+  if (at < 0) return [...libs];
+  return [...libs.slice(0, at + 1), ...variants, ...libs.slice(at + 1)];
+}
+
+/**
+ * Receive and send cost of every library and Lifeline variant, interleaved in one run so the
+ * ratios compare like with like, and envelope routing against hand-written code. Each contender
+ * runs in a page of its own: `Socket`, its heartbeat variant and `ReconnectingSocket` share
+ * code, and one's JIT feedback (e.g. a call site made polymorphic) must not slow another.
+ */
+export async function runPerMessage(
+  browser: BenchBrowser,
+  config: BenchConfig,
+  libs: string[],
+  variants: string[] = [],
+) {
+  const pages = new Map<string, Page>();
+  const pageOf = async (key: string) => {
+    let page = pages.get(key);
+    if (!page) {
+      page = await browser.newPage();
+      pages.set(key, page);
+    }
+    // Only the page in front is sure not to have its timers throttled.
+    await page.bringToFront();
+    return page;
+  };
+  const count = (recorded: boolean) =>
+    recorded ? config.perMessage : Math.min(config.perMessage, 20_000);
   try {
-    const measure = (direction: 'receive' | 'send') => (lib: string, recorded: boolean) =>
-      page.evaluate(([name, dir, count]) => globalThis.lifelineBench.perMessage(name, dir, count), [
-        lib,
-        direction,
-        recorded ? config.perMessage : Math.min(config.perMessage, 20_000),
-      ] as const);
-    const receive = await interleave(config, libs, measure('receive'));
-    const send = await interleave(config, libs, measure('send'));
+    const contenders = withVariants(libs, variants);
+    const measure = (direction: 'receive' | 'send') => async (lib: string, recorded: boolean) =>
+      (await pageOf(lib)).evaluate(
+        ([name, dir, n]) => globalThis.lifelineBench.perMessage(name, dir, n),
+        [lib, direction, count(recorded)] as const,
+      );
+    const receive = await interleave(config, contenders, measure('receive'));
+    const send = await interleave(config, contenders, measure('send'));
     const routers = libs.includes('lifeline')
       ? (['hand-written', 'lifeline'] as const)
       : (['hand-written'] as const);
-    const routing = await interleave(config, routers, (router, recorded) =>
-      page.evaluate(([name, count]) => globalThis.lifelineBench.routing(name, count), [
-        router as 'lifeline' | 'hand-written',
-        recorded ? config.perMessage : Math.min(config.perMessage, 20_000),
-      ] as const),
+    const routing = await interleave(config, routers, async (router, recorded) =>
+      (await pageOf(`routing: ${router}`)).evaluate(
+        ([name, n]) => globalThis.lifelineBench.routing(name, n),
+        [router as 'lifeline' | 'hand-written', count(recorded)] as const,
+      ),
     );
     return {
       receive: rowsOf(receive, 'native'),
@@ -39,6 +70,6 @@ export async function runPerMessage(browser: BenchBrowser, config: BenchConfig, 
       routing: rowsOf(routing, 'hand-written'),
     };
   } finally {
-    await page.close();
+    await Promise.all([...pages.values()].map((page) => page.close()));
   }
 }
