@@ -39,18 +39,12 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
 
   /** Whether `event` has any `on()` listener (DOM-style ones included). */
   protected _hasListeners(event: EventEmitter.EventNames<Events>): boolean {
-    return (
-      (this as unknown as { _events: Record<string, unknown> })._events[
-        EventEmitter.prefixed ? `${EventEmitter.prefixed}${String(event)}` : (event as string)
-      ] !== undefined
-    );
+    return this._stored(event) !== undefined;
   }
 
   /** `emit` with two fixed parameters instead of a rest array: it runs once per message. */
   protected _emit(event: EventEmitter.EventNames<Events>, a?: unknown, b?: unknown): boolean {
-    const stored = (this as unknown as { _events: Record<string, Listener | Listener[]> })._events[
-      EventEmitter.prefixed ? `${EventEmitter.prefixed}${String(event)}` : (event as string)
-    ];
+    const stored = this._stored(event);
     if (!stored) return false;
     if (!Array.isArray(stored)) {
       // The common case, one listener, without allocating.
@@ -64,5 +58,13 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
       safeCall(listener.fn, listener.context, a, b);
     }
     return true;
+  }
+
+  /** eventemitter3's record of `event`'s listeners: one, an array, or none. */
+  private _stored(event: EventEmitter.EventNames<Events>): Listener | Listener[] | undefined {
+    return (this as unknown as { _events: Record<string, Listener | Listener[] | undefined> })
+      ._events[
+      EventEmitter.prefixed ? `${EventEmitter.prefixed}${String(event)}` : (event as string)
+    ];
   }
 }

@@ -10,10 +10,13 @@ import { Lifecycle } from './lifecycle';
 import { isActive, readyStateOf, type Status } from './machine';
 import { type NetworkWatcher, watchNetwork } from './network';
 import { type ReconnectingSocketOptions, resolveOptions } from './options';
+import type { CloseInfo } from './policy';
 import { byteLength, Outbox, type QueuedMessage, type SendData, snapshot } from './queue';
+import { WS_OPEN } from './transport';
 import type { UrlInput } from './url';
 
-const WS_OPEN = 1;
+/** The close a socket reports when nothing more specific was asked for. */
+const NORMAL_CLOSE: CloseInfo = { code: 1000, reason: '', wasClean: true };
 
 /**
  * A drop-in for the native `WebSocket` that reconnects with backoff, queues what is sent while
@@ -100,8 +103,8 @@ export class ReconnectingSocket extends Lifecycle {
    */
   send(data: SendData): 'sent' | 'queued' | 'dropped' {
     // The hot path first: a disposed socket has no transport, so it never takes it.
-    const ws = this._ws;
-    if (ws && ws.readyState === WS_OPEN && this._status === 'open') {
+    const ws = this._liveTransport();
+    if (ws) {
       ws.send(data);
       return 'sent';
     }
@@ -167,7 +170,7 @@ export class ReconnectingSocket extends Lifecycle {
       // The close in progress completes now (its `close` event included); the old transport
       // finishes its handshake in the background, detached, and its timer goes with it.
       this._endConnection(true);
-      this._finish(this._closing ?? { code: 1000, reason: '', wasClean: true });
+      this._finish(this._closing ?? NORMAL_CLOSE);
       if (this._disposed || (this._status as Status) !== 'closed') return; // a listener took over
     }
     this._endConnection(true);
@@ -195,7 +198,7 @@ export class ReconnectingSocket extends Lifecycle {
     this._clearTimers();
     const wasActive = this._status !== 'idle' && this._status !== 'closed';
     this._endConnection(true);
-    if (wasActive) this._finish(this._closing ?? { code: 1000, reason: '', wasClean: true });
+    if (wasActive) this._finish(this._closing ?? NORMAL_CLOSE);
     this._unwatchNetwork();
     this._queue?.clear();
     this._dropListeners();
@@ -207,6 +210,12 @@ export class ReconnectingSocket extends Lifecycle {
   }
 
   // ── Internals ────────────────────────────────────────────────────────────────────
+
+  /** The transport, when a frame can go out on it now (open, and the socket open too). */
+  protected _liveTransport(): WebSocket | undefined {
+    const ws = this._ws;
+    return ws && ws.readyState === WS_OPEN && this._status === 'open' ? ws : undefined;
+  }
 
   protected _alive(): void {
     if (this._disposed)

@@ -16,6 +16,7 @@ import type { CloseInfo } from './policy';
 import type { SendData } from './queue';
 import { ReconnectingSocket } from './reconnecting-socket';
 import { closedError, type RequestOptions, Requests } from './requests';
+import { WS_OPEN } from './transport';
 import type {
   EnvelopeOf,
   JsonMessageMap,
@@ -29,7 +30,6 @@ import type {
 } from './types';
 import type { UrlInput } from './url';
 
-const WS_OPEN = 1;
 type Handler = (a: unknown, b?: unknown) => void;
 
 /**
@@ -259,8 +259,8 @@ export class Socket<
 
   /** Sends a request frame now when open, else queues it with what settles it when dropped. */
   private _sendRequest(requests: Requests, id: string, type: string, frame: SendData): void {
-    const ws = this._ws;
-    if (ws && ws.readyState === WS_OPEN && this._status === 'open') {
+    const ws = this._liveTransport();
+    if (ws) {
       ws.send(frame);
       requests.sent(id, this._connection);
       return;

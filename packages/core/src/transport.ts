@@ -2,6 +2,9 @@
 // this file knows how a transport is wired up and safely abandoned.
 import type { NativeConstructor } from './options';
 
+/** `WebSocket.OPEN`, without touching the global (Node has none before v22). */
+export const WS_OPEN = 1;
+
 /** Receives every event of the current transport (one function per socket, not four per attempt). */
 export type TransportListener = (event: Event) => void;
 
