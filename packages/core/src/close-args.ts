@@ -6,9 +6,7 @@ import { byteLength } from './queue';
 
 /** WebIDL `[Clamp] unsigned short`, as the native `close(code)` converts its argument. */
 function clampCode(code: number): number {
-  const n = Number(code);
-  if (Number.isNaN(n)) return 0;
-  const clamped = Math.min(Math.max(n, 0), 65535);
+  const clamped = Math.min(Math.max(Number(code) || 0, 0), 65535); // NaN → 0
   const floor = Math.floor(clamped);
   const diff = clamped - floor;
   // Round half to even, as WebIDL does.

@@ -23,9 +23,12 @@ export abstract class Connector extends NativeSurface {
   /** True from the start of an attempt until it opens or fails. */
   protected _attempting = false;
   protected _retries = 0;
-  protected _retryTimer: Timer | undefined;
-  /** Bounds the attempt in flight (connectTimeout), or the close handshake after close(). */
-  protected _deadline: Timer | undefined;
+  /**
+   * The one pending timer: the connect timeout of the attempt in flight, the bound on the
+   * close handshake after close(), or the backoff wait before the next attempt. Never two at
+   * once: a wait starts only once the attempt ended, and an attempt only once the wait did.
+   */
+  protected _timer: Timer | undefined;
   protected _log: ReturnType<typeof createLogger>;
   protected _binaryType: BinaryType;
   /** Receives the events of the current transport; made once per socket. */
@@ -61,7 +64,7 @@ export abstract class Connector extends NativeSurface {
     const attempt = ++this._connection;
     this._attempting = true;
     // The connect timeout covers the URL provider too, so a hung provider cannot stall us.
-    this._deadline = this._after(this._o.connectTimeout, () => this._fail(1006, 'connect timeout'));
+    this._timer = this._after(this._o.connectTimeout, () => this._fail(1006, 'connect timeout'));
     const input = this._input;
     if (typeof input !== 'function') return this._open(input, attempt);
     let result: ReturnType<typeof input>;
@@ -142,13 +145,22 @@ export abstract class Connector extends NativeSurface {
     }, ms);
   }
 
-  /** Clears every timer and makes anything still pending (an async URL provider) stale. */
+  /** Clears the pending timer. */
+  protected _stopTimer(): void {
+    clearTimeout(this._timer);
+    this._timer = undefined;
+  }
+
+  /** Clears the timer and makes anything still pending (an async URL provider) stale. */
   protected _clearTimers(): void {
-    clearTimeout(this._retryTimer);
-    clearTimeout(this._deadline);
-    this._retryTimer = undefined;
-    this._deadline = undefined;
+    this._stopTimer();
     this._connection++;
+  }
+
+  /** The attempt in flight opened or failed: its connect timeout goes. */
+  protected _attemptEnded(): void {
+    this._stopTimer();
+    this._attempting = false;
   }
 
   /** Detaches (and, when `close`, closes) the current transport; stops its watchers. */

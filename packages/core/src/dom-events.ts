@@ -5,21 +5,12 @@ import { safeCall } from './emitter';
 
 /** The four events of the native surface. */
 export type DomType = 'open' | 'message' | 'error' | 'close';
-/** What the emitter calls for one DOM-style listener; `unlink` detaches it from its signal. */
-type Wrapper = ((payload: unknown) => void) & { unlink?: () => void };
 interface Host extends EventEmitter {
   onopen: unknown;
   onmessage: unknown;
   onerror: unknown;
   onclose: unknown;
 }
-
-const HANDLER = {
-  open: 'onopen',
-  message: 'onmessage',
-  error: 'onerror',
-  close: 'onclose',
-} as const;
 
 const toEvent = (type: DomType, payload: unknown, target: unknown) =>
   // `on('error')` listeners get the Error; DOM-style listeners get an event carrying it.
@@ -29,63 +20,62 @@ const toEvent = (type: DomType, payload: unknown, target: unknown) =>
 
 /** Calls `host.on<type>`, if set, with the same event listeners get. */
 export function callHandler(host: Host, type: DomType, payload: unknown): void {
-  const handler = host[HANDLER[type]] as ((event: unknown) => void) | null;
+  const handler = host[`on${type}`] as ((event: unknown) => void) | null;
   if (typeof handler === 'function') safeCall(handler, host, toEvent(type, payload, host));
 }
 
-/** The DOM-style listeners of one socket. */
-export class DomEvents {
-  private _wrappers = new Map<DomType, Map<unknown, Wrapper>>();
+/**
+ * What the emitter holds for one DOM-style listener: a wrapper that remembers the listener
+ * (so `removeEventListener` and the duplicate check find it among the emitter's listeners,
+ * with no second list to keep in step), whether it was removed, and how to detach its signal.
+ */
+type Wrapper = ((payload: unknown) => void) & {
+  _listener?: EventListenerOrEventListenerObject;
+  _removed?: boolean;
+  _unlink?: () => void;
+};
 
-  constructor(private _host: Host) {}
+const wrapperOf = (host: Host, type: DomType, listener: unknown): Wrapper | undefined =>
+  (host.listeners(type) as Wrapper[]).find((wrapper) => wrapper._listener === listener);
 
-  add(
-    type: DomType,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    if (!listener) return;
-    const { once = false, signal } = typeof options === 'object' && options !== null ? options : {};
-    if (signal?.aborted) return;
-    let byListener = this._wrappers.get(type);
-    if (!byListener) {
-      byListener = new Map();
-      this._wrappers.set(type, byListener);
-    }
-    if (byListener.has(listener)) return; // native semantics: adding twice is a no-op
-    const wrapper: Wrapper = (payload) => {
-      // The emitter calls a snapshot of its listeners: one removed earlier in this same
-      // dispatch must not run, as with the native EventTarget.
-      if (byListener.get(listener) !== wrapper) return;
-      if (once) this.remove(type, listener);
-      const event = toEvent(type, payload, this._host) as Event;
-      if (typeof listener === 'function') listener.call(this._host, event);
-      else listener.handleEvent(event);
-    };
-    byListener.set(listener, wrapper);
-    this._host.on(type, wrapper);
-    if (signal) {
-      const onAbort = () => this.remove(type, listener);
-      signal.addEventListener('abort', onAbort, { once: true });
-      wrapper.unlink = () => signal.removeEventListener('abort', onAbort);
-    }
+/** Like `EventTarget.addEventListener`: `once` and `signal` honoured, adding twice a no-op. */
+export function addDomListener(
+  host: Host,
+  type: DomType,
+  listener: EventListenerOrEventListenerObject | null,
+  options?: boolean | AddEventListenerOptions,
+): void {
+  if (!listener) return;
+  const { once = false, signal } = typeof options === 'object' && options !== null ? options : {};
+  if (signal?.aborted || wrapperOf(host, type, listener)) return;
+  const wrapper: Wrapper = (payload) => {
+    // The emitter calls a snapshot of its listeners: one removed earlier in this same
+    // dispatch must not run, as with the native EventTarget.
+    if (wrapper._removed) return;
+    if (once) removeDomListener(host, type, listener);
+    const event = toEvent(type, payload, host) as Event;
+    if (typeof listener === 'function') listener.call(host, event);
+    else listener.handleEvent(event);
+  };
+  wrapper._listener = listener;
+  host.on(type, wrapper);
+  if (signal) {
+    const onAbort = () => removeDomListener(host, type, listener);
+    signal.addEventListener('abort', onAbort, { once: true });
+    wrapper._unlink = () => signal.removeEventListener('abort', onAbort);
   }
+}
 
-  remove(type: DomType, listener: EventListenerOrEventListenerObject | null): void {
-    const byListener = this._wrappers.get(type);
-    const wrapper = byListener?.get(listener);
-    if (!wrapper) return;
-    byListener!.delete(listener);
-    this._host.off(type, wrapper);
-    wrapper.unlink?.();
-  }
+/** Like `EventTarget.removeEventListener`. */
+export function removeDomListener(host: Host, type: DomType, listener: unknown): void {
+  const wrapper = wrapperOf(host, type, listener);
+  if (!wrapper) return;
+  wrapper._removed = true;
+  host.off(type, wrapper);
+  wrapper._unlink?.();
+}
 
-  /** Forgets the listeners of `type` (or all) after the emitter dropped them wholesale. */
-  clear(type?: string | symbol): void {
-    for (const [name, byListener] of this._wrappers) {
-      if (type !== undefined && name !== type) continue;
-      for (const wrapper of byListener.values()) wrapper.unlink?.();
-      this._wrappers.delete(name);
-    }
-  }
+/** Detaches the signals of DOM-style listeners the emitter dropped wholesale. */
+export function unlinkDropped(listeners: unknown[]): void {
+  for (const wrapper of listeners as Wrapper[]) wrapper._unlink?.();
 }

@@ -32,9 +32,9 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   override emit<T extends EventEmitter.EventNames<Events>>(
     event: T,
     ...args: EventEmitter.EventArgs<Events, T>
-  ): boolean {
-    const [a, b] = args as unknown[];
-    return this._emit(event, a, b);
+  ): boolean;
+  override emit(event: EventEmitter.EventNames<Events>, ...args: unknown[]): boolean {
+    return this._emit(event, args[0], args[1]);
   }
 
   /** Whether `event` has any `on()` listener (DOM-style ones included). */
@@ -60,11 +60,13 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     return true;
   }
 
-  /** eventemitter3's record of `event`'s listeners: one, an array, or none. */
+  /**
+   * eventemitter3's record of `event`'s listeners: one, an array, or none. Its keys are the
+   * event names as they are: it prefixes them only where `Object.create(null)` is missing,
+   * which no ES2020 engine is.
+   */
   private _stored(event: EventEmitter.EventNames<Events>): Listener | Listener[] | undefined {
     return (this as unknown as { _events: Record<string, Listener | Listener[] | undefined> })
-      ._events[
-      EventEmitter.prefixed ? `${EventEmitter.prefixed}${String(event)}` : (event as string)
-    ];
+      ._events[event as string];
   }
 }

@@ -72,9 +72,7 @@ export abstract class Lifecycle extends Connector {
   protected _opened(): void {
     const ws = this._ws!;
     const generation = this._connection;
-    clearTimeout(this._deadline);
-    this._deadline = undefined;
-    this._attempting = false;
+    this._attemptEnded();
     this._openedAt = now();
     const reconnected = this._opens++ > 0;
     // Everything that waited goes out before `open` fires, so later sends keep their order.
@@ -84,13 +82,7 @@ export abstract class Lifecycle extends Connector {
     this._to('open');
     if (generation !== this._connection) return; // a status listener changed course
     this._log({ event: 'open', url: this._url, attempt: this._retries });
-    this._dispatch('open', {
-      type: 'open',
-      attempt: this._retries,
-      reconnected,
-      target: this,
-      currentTarget: this,
-    });
+    this._event('open', { attempt: this._retries, reconnected });
   }
 
   // ── Ends ─────────────────────────────────────────────────────────────────────────
@@ -107,11 +99,9 @@ export abstract class Lifecycle extends Connector {
   }
 
   private _handleClose(info: CloseInfo): void {
-    clearTimeout(this._deadline);
-    this._deadline = undefined;
-    this._attempting = false;
+    this._attemptEnded();
     this._log({ event: 'closed', ...info });
-    if (this._status === 'closing' || !isActive(this._status)) return this._finish(info);
+    if (!isActive(this._status)) return this._finish(info); // closing included
     if (this._openedAt && now() - this._openedAt >= this._o.reconnect.resetAfter) this._retries = 0;
     this._openedAt = 0;
     const policy = this._o.reconnect;
@@ -133,8 +123,8 @@ export abstract class Lifecycle extends Connector {
     }
     this._retries = attempt;
     const delay = backoffDelay(attempt, policy);
-    this._retryTimer = this._after(delay, () => {
-      this._retryTimer = undefined;
+    this._timer = this._after(delay, () => {
+      this._timer = undefined;
       this._attempt();
     });
     this._to('reconnecting');
@@ -167,14 +157,15 @@ export abstract class Lifecycle extends Connector {
   }
 
   protected _emitClose(info: CloseInfo, willReconnect: boolean): void {
-    const event: CloseEvent = {
-      type: 'close',
-      ...info,
-      willReconnect,
-      target: this,
-      currentTarget: this,
-    };
-    this._dispatch('close', event);
+    this._event('close', { ...info, willReconnect } satisfies Omit<
+      CloseEvent,
+      'type' | 'target' | 'currentTarget'
+    >);
+  }
+
+  /** Dispatches `open` or `close` as an event of this socket: `type`, `fields`, targets. */
+  private _event(type: 'open' | 'close', fields: object): void {
+    this._dispatch(type, { type, ...fields, target: this, currentTarget: this });
   }
 
   // ── Timers and watchers ──────────────────────────────────────────────────────────
@@ -188,9 +179,9 @@ export abstract class Lifecycle extends Connector {
 
   /** `online`, or the page became visible (network.ts calls it): skip the rest of a backoff wait. */
   protected _online(): void {
-    if (this._ws || this._attempting || !isActive(this._status) || this._status === 'open') return;
-    clearTimeout(this._retryTimer);
-    this._retryTimer = undefined;
+    const s = this._status;
+    if (this._ws || this._attempting || (s !== 'connecting' && s !== 'reconnecting')) return;
+    this._stopTimer(); // the backoff wait
     this._attempt();
   }
 

@@ -1,9 +1,8 @@
 // The options only the full Socket takes (heartbeat, requests, codec), resolved apart from
 // the reconnecting socket's so the smaller entry does not carry them.
-import { MAX_DELAY } from './clock';
 import { DEV } from './dev';
 import type { Envelope } from './envelope';
-import { invalid, number, type ReconnectingSocketOptions, section } from './options';
+import { invalid, option, type ReconnectingSocketOptions, section } from './options';
 
 /** Idle ping and dead-connection detection; `true` takes the defaults. */
 export interface HeartbeatOptions {
@@ -63,7 +62,7 @@ export function resolveMessaging(o: SocketOptions = {}): MessagingSettings {
     codec !== undefined &&
     (typeof codec?.encode !== 'function' || typeof codec.decode !== 'function')
   )
-    throw invalid('codec', codec, 'expected { encode(envelope), decode(data) }');
+    throw invalid('codec', codec, DEV ? 'expected { encode(envelope), decode(data) }' : '');
   let heartbeat: Required<HeartbeatOptions> | false = false;
   if (h === true) heartbeat = HEARTBEAT;
   else if (h) {
@@ -71,14 +70,14 @@ export function resolveMessaging(o: SocketOptions = {}): MessagingSettings {
     if (typeof message !== 'string')
       throw invalid('heartbeat.message', message, DEV ? 'expected a string' : '');
     heartbeat = {
-      interval: number('heartbeat.interval', h.interval, HEARTBEAT.interval, 0, MAX_DELAY),
-      timeout: number('heartbeat.timeout', h.timeout, HEARTBEAT.timeout, 0, MAX_DELAY),
+      interval: option('heartbeat.interval', h.interval, HEARTBEAT.interval),
+      timeout: option('heartbeat.timeout', h.timeout, HEARTBEAT.timeout),
       message,
     };
   }
   return {
     heartbeat,
-    requestTimeout: number('requestTimeout', o.requestTimeout, MESSAGING.requestTimeout),
+    requestTimeout: option('requestTimeout', o.requestTimeout, MESSAGING.requestTimeout),
     codec,
   };
 }

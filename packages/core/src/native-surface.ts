@@ -1,7 +1,13 @@
 // The event half of the native WebSocket surface: the readyState constants, the on<event>
 // handler properties and addEventListener/removeEventListener, layered on the typed emitter
 // so there is one listener list. The lifecycle (lifecycle.ts) builds on it.
-import { callHandler, DomEvents, type DomType } from './dom-events';
+import {
+  addDomListener,
+  callHandler,
+  type DomType,
+  removeDomListener,
+  unlinkDropped,
+} from './dom-events';
 import { SafeEmitter } from './emitter';
 import type { CloseEvent, ErrorEvent, OpenEvent, SocketEventMap } from './types';
 
@@ -68,8 +74,6 @@ export abstract class NativeSurface extends SafeEmitter<SocketEventMap> {
    * it with what it was when they started, so nothing stale acts on a newer connection.
    */
   protected _connection = 0;
-  /** DOM-style listeners, made on first use. */
-  private _dom: DomEvents | undefined;
 
   /** Native constant: 0. */
   get CONNECTING(): 0 {
@@ -94,19 +98,20 @@ export abstract class NativeSurface extends SafeEmitter<SocketEventMap> {
     listener: EventListenerOrEventListenerObject | null,
     options?: boolean | AddEventListenerOptions,
   ): void {
-    this._dom ??= new DomEvents(this as never);
-    this._dom.add(type, listener, options);
+    addDomListener(this as never, type, listener, options);
   }
 
   /** Like `WebSocket.removeEventListener`. */
   removeEventListener(type: DomType, listener: EventListenerOrEventListenerObject | null): void {
-    this._dom?.remove(type, listener);
+    removeDomListener(this as never, type, listener);
   }
 
   /** Removes every `on()` listener of `event` (or of all events), DOM-style ones included. */
   override removeAllListeners(event?: keyof SocketEventMap): this {
+    const names = event === undefined ? this.eventNames() : [event];
+    const dropped = names.flatMap((name) => this.listeners(name as keyof SocketEventMap));
     super.removeAllListeners(event);
-    this._dom?.clear(event);
+    unlinkDropped(dropped); // DOM-style listeners with a signal stop listening to it
     return this;
   }
 

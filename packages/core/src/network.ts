@@ -14,7 +14,7 @@ export const isOnline = (): boolean =>
   typeof navigator === 'undefined' || navigator.onLine !== false;
 
 const watchers = new Set<NetworkWatcher>();
-let detach: (() => void) | undefined;
+let attached = false;
 
 // Both are moments when waiting out a backoff delay only wastes the user's time.
 const notify = () => {
@@ -28,18 +28,17 @@ const onVisibility = () => {
 export function watchNetwork(watcher: NetworkWatcher): void {
   if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
   watchers.add(watcher);
-  if (detach) return;
-  window.addEventListener('online', notify);
-  document.addEventListener('visibilitychange', onVisibility);
-  detach = () => {
-    window.removeEventListener('online', notify);
-    document.removeEventListener('visibilitychange', onVisibility);
-  };
+  if (!attached) listen('addEventListener');
+}
+
+/** Attaches (or detaches) the two listeners every watcher shares. */
+function listen(method: 'addEventListener' | 'removeEventListener'): void {
+  attached = method === 'addEventListener';
+  window[method]('online', notify);
+  document[method]('visibilitychange', onVisibility);
 }
 
 /** Stops telling `watcher`; the listeners go with the last watcher. */
 export function unwatchNetwork(watcher: NetworkWatcher): void {
-  if (!watchers.delete(watcher) || watchers.size > 0) return;
-  detach?.();
-  detach = undefined;
+  if (watchers.delete(watcher) && watchers.size === 0 && attached) listen('removeEventListener');
 }

@@ -134,7 +134,7 @@ export interface ResolvedOptions {
 }
 
 /** The error for a bad option value; the message (development builds) names it and the rule. */
-export function invalid(name: string, value: unknown, rule: string | string[]): Error {
+export function invalid(name: string, value: unknown, rule: string | readonly string[]): Error {
   return fail(
     'ERR_INVALID_OPTION',
     DEV
@@ -145,33 +145,37 @@ export function invalid(name: string, value: unknown, rule: string | string[]): 
   );
 }
 
-/** A number ≥ `min` (and ≤ `max`), or `fallback` when left out. */
-export function number(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min = 0,
-  max = Infinity,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min)
-    throw invalid(name, value, DEV ? `expected a number ≥ ${min}` : '');
-  // setTimeout fires at once for delays it cannot hold, which would turn a long wait into none.
-  if (value > max)
-    throw invalid(name, value, DEV ? `at most ${max} ms, the longest timer delay` : '');
-  return value;
-}
+// The rules, by option key: one checker reads the kind of an option from its default, so
+// each option is named once (in its defaults object) rather than once per rule.
+/** The options that take one of a few strings. */
+const CHOICES: Record<string, readonly string[]> = {
+  jitter: ['full', 'equal', 'none'],
+  overflow: ['drop-oldest', 'drop-newest', 'error'],
+  binaryType: ['blob', 'arraybuffer'],
+};
+/** Timer delays: setTimeout fires at once for delays it cannot hold, turning a long wait into none. */
+const DELAYS = ['initialDelay', 'maxDelay', 'interval', 'timeout'];
 
-function oneOf<T extends string>(name: string, value: unknown, allowed: T[], fallback: T): T {
+/**
+ * `value` checked against the kind of `fallback` (a number ≥ 0, ≥ 1 for `factor` and at most
+ * `MAX_DELAY` for timer delays; one of `CHOICES`; else a boolean), or `fallback` when left out.
+ * `name` is the option's path, e.g. `reconnect.maxDelay`; its last part picks the rule.
+ */
+export function option<T>(name: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw invalid(name, value, allowed);
+  const key = name.slice(name.indexOf('.') + 1);
+  const choices = CHOICES[key];
+  if (choices) {
+    if (!choices.includes(value as string)) throw invalid(name, value, choices);
+  } else if (typeof fallback === 'number') {
+    const min = key === 'factor' ? 1 : 0;
+    if (typeof value !== 'number' || Number.isNaN(value) || value < min)
+      throw invalid(name, value, DEV ? `expected a number ≥ ${min}` : '');
+    if (value > MAX_DELAY && DELAYS.includes(key))
+      throw invalid(name, value, DEV ? `at most ${MAX_DELAY} ms, the longest timer delay` : '');
+  } else if (typeof value !== 'boolean')
+    throw invalid(name, value, DEV ? 'expected true or false' : '');
   return value as T;
-}
-
-function flag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalid(name, value, 'expected true or false');
-  return value;
 }
 
 /** An options section: `true` (defaults), `false` (off), an object, or left out (`on`). */
@@ -183,14 +187,26 @@ export function section<T extends object>(
   if (value === undefined) return on;
   if (typeof value === 'boolean') return value;
   if (typeof value !== 'object' || value === null)
-    throw invalid(name, value, 'expected true, false or an options object');
+    throw invalid(name, value, DEV ? 'expected true, false or an options object' : '');
   return value as T;
 }
 
 /** Throws unless `value` is a function or left out. */
 export function fn(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function')
-    throw invalid(name, value, 'expected a function');
+    throw invalid(name, value, DEV ? 'expected a function' : '');
+}
+
+/** Every field of `defaults`, checked in `given` by `option` (in the defaults' order). */
+export function fields<T extends object>(name: string, given: object, defaults: T): T {
+  const resolved: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults))
+    resolved[key] = option(
+      `${name}.${key}`,
+      (given as Record<string, unknown>)[key],
+      (defaults as Record<string, unknown>)[key],
+    );
+  return resolved as T;
 }
 
 // Shared by every socket that keeps the defaults: a socket stores only what differs.
@@ -221,35 +237,8 @@ const DEFAULTS: ResolvedOptions = {
   wake: true,
   debug: undefined,
 };
-
-function resolveReconnect(r: ReconnectOptions): ResolvedReconnect {
-  fn('reconnect.shouldReconnect', r.shouldReconnect);
-  const d = RECONNECT;
-  return {
-    initialDelay: number('reconnect.initialDelay', r.initialDelay, d.initialDelay, 0, MAX_DELAY),
-    maxDelay: number('reconnect.maxDelay', r.maxDelay, d.maxDelay, 0, MAX_DELAY),
-    factor: number('reconnect.factor', r.factor, d.factor, 1),
-    jitter: oneOf<Jitter>('reconnect.jitter', r.jitter, ['full', 'equal', 'none'], d.jitter),
-    maxAttempts: number('reconnect.maxAttempts', r.maxAttempts, d.maxAttempts),
-    resetAfter: number('reconnect.resetAfter', r.resetAfter, d.resetAfter),
-    shouldReconnect: r.shouldReconnect,
-  };
-}
-
-function resolveQueue(q: QueueOptions): Required<QueueOptions> {
-  const d = QUEUE;
-  return {
-    maxMessages: number('queue.maxMessages', q.maxMessages, d.maxMessages),
-    maxBytes: number('queue.maxBytes', q.maxBytes, d.maxBytes),
-    maxAge: number('queue.maxAge', q.maxAge, d.maxAge),
-    overflow: oneOf<OverflowMode>(
-      'queue.overflow',
-      q.overflow,
-      ['drop-oldest', 'drop-newest', 'error'],
-      d.overflow,
-    ),
-  };
-}
+/** The top-level options with a plain value, checked by `option` in this order. */
+const SCALARS = ['binaryType', 'autoConnect', 'connectTimeout', 'network', 'wake'] as const;
 
 /**
  * Validates `options` and fills in defaults; throws `ERR_INVALID_OPTION` naming the option.
@@ -269,29 +258,29 @@ export function resolveOptions(options: ReconnectingSocketOptions = {}): Resolve
   const resolved = Object.create(DEFAULTS) as ResolvedOptions;
   const r = section<ReconnectOptions>('reconnect', o.reconnect, true);
   if (r === false) resolved.reconnectEnabled = false;
-  else if (r !== true) resolved.reconnect = resolveReconnect(r);
+  else if (r !== true) {
+    fn('reconnect.shouldReconnect', r.shouldReconnect);
+    resolved.reconnect = fields('reconnect', r, RECONNECT);
+    resolved.reconnect.shouldReconnect = r.shouldReconnect;
+  }
   const q = section<QueueOptions>('queue', o.queue, true);
-  if (q !== true) resolved.queue = q && resolveQueue(q);
+  if (q !== true) resolved.queue = q && fields('queue', q, QUEUE);
   fn('WebSocket', o.WebSocket);
   if (o.WebSocket) resolved.WebSocket = o.WebSocket as NativeConstructor;
   if (o.debug !== undefined && typeof o.debug !== 'boolean') fn('debug', o.debug);
   if (o.debug) resolved.debug = o.debug;
   const p = o.protocols;
   if (p !== undefined && typeof p !== 'string' && typeof p !== 'function' && !Array.isArray(p))
-    throw invalid('protocols', p, 'expected a string, an array of strings or a function');
-  if (p !== undefined) resolved.protocols = p;
-  if (o.binaryType !== undefined)
-    resolved.binaryType = oneOf<BinaryType>(
-      'binaryType',
-      o.binaryType,
-      ['blob', 'arraybuffer'],
-      'blob',
+    throw invalid(
+      'protocols',
+      p,
+      DEV ? 'expected a string, an array of strings or a function' : '',
     );
-  if (o.autoConnect !== undefined) resolved.autoConnect = flag('autoConnect', o.autoConnect, true);
-  if (o.connectTimeout !== undefined)
-    // 0 means no limit, like Infinity (a zero timeout would fail every attempt at once).
-    resolved.connectTimeout = number('connectTimeout', o.connectTimeout, 10000) || Infinity;
-  if (o.network !== undefined) resolved.network = flag('network', o.network, true);
-  if (o.wake !== undefined) resolved.wake = flag('wake', o.wake, true);
+  if (p !== undefined) resolved.protocols = p;
+  for (const key of SCALARS)
+    if (o[key] !== undefined)
+      (resolved as unknown as Record<string, unknown>)[key] = option(key, o[key], DEFAULTS[key]);
+  // 0 means no limit, like Infinity (a zero timeout would fail every attempt at once).
+  if (o.connectTimeout === 0) resolved.connectTimeout = Infinity;
   return resolved;
 }

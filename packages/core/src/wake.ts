@@ -48,6 +48,13 @@ const onVisibility = () => {
   if (!visible()) hiddenMeanwhile = true;
 };
 
+/** Attaches (or detaches) the document listeners, where there is a document. */
+const listen = (method: 'addEventListener' | 'removeEventListener') => {
+  if (!hasDocument()) return;
+  document[method]('resume', onResume);
+  document[method]('visibilitychange', onVisibility);
+};
+
 /** Starts telling `watcher` about wakes. */
 export function watchWake(watcher: WakeWatcher): void {
   watchers.add(watcher);
@@ -55,9 +62,7 @@ export function watchWake(watcher: WakeWatcher): void {
   last = Date.now();
   hiddenMeanwhile = !visible();
   timer = setInterval(tick, WATCHDOG_TICK);
-  if (!hasDocument()) return;
-  document.addEventListener('resume', onResume);
-  document.addEventListener('visibilitychange', onVisibility);
+  listen('addEventListener');
 }
 
 /** Stops telling `watcher`; the watchdog and listeners go with the last watcher. */
@@ -65,7 +70,5 @@ export function unwatchWake(watcher: WakeWatcher): void {
   if (!watchers.delete(watcher) || watchers.size > 0) return;
   clearInterval(timer);
   timer = undefined;
-  if (!hasDocument()) return;
-  document.removeEventListener('resume', onResume);
-  document.removeEventListener('visibilitychange', onVisibility);
+  listen('removeEventListener');
 }
