@@ -155,4 +155,32 @@ const configs = packages.flatMap((dir) => {
   return [bundle, types];
 });
 
+// @lifeline/server runs on Node only: node builtins and its dependencies (ws) stay external.
+if (existsSync('packages/server/src/index.ts')) {
+  const input = 'packages/server/src/index.ts';
+  const out = 'packages/server/dist';
+  const dependency = externalsOf('server');
+  const external = (id) => id.startsWith('node:') || dependency(id);
+  configs.push(
+    {
+      input,
+      external,
+      plugins: [esbuild({ ...esbuildOptions, target: 'node20', platform: 'node' })],
+      output: [
+        { file: `${out}/index.mjs`, format: 'es', sourcemap: true },
+        { file: `${out}/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+      ],
+    },
+    {
+      input,
+      external,
+      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
+      output: [
+        { file: `${out}/index.d.ts`, format: 'es' },
+        { file: `${out}/index.d.cts`, format: 'es' },
+      ],
+    },
+  );
+}
+
 export default configs;

@@ -9,6 +9,7 @@ const alias = {
   '@lifeline/core': src('core'),
   '@lifeline/react': src('react'),
   '@lifeline/vue': src('vue'),
+  '@lifeline/server': src('server'),
 };
 
 // File naming decides the suite:
