@@ -24,21 +24,38 @@ async function exported(name: string): Promise<string> {
   return code;
 }
 
+/**
+ * What streams add to the full builds, as measured when they landed (issue 13 allows each
+ * capability up to 1.5 KB = 1,536 B); the smaller entry and `MessagingSocket` never carry
+ * them. The first terms are the features before streams as last measured.
+ */
+const STREAMS = { iife: 1_529, socket: 1_482, allIn: 1_506 };
+
 const BUDGETS: Budget[] = [
   {
     entry: 'script tag (lifeline.iife.min.js)',
-    ceiling: 8_960,
+    ceiling: 8_840 + STREAMS.iife,
     goal: 6_000,
     code: async () => readFileSync(CORE_IIFE),
   },
-  { entry: 'ESM, `Socket` only', ceiling: 9_216, code: () => exported('Socket') },
+  { entry: 'ESM, `Socket` only', ceiling: 9_010 + STREAMS.socket, code: () => exported('Socket') },
+  {
+    entry: 'ESM, `MessagingSocket` only (Socket without streams)',
+    ceiling: 9_080,
+    code: () => exported('MessagingSocket'),
+  },
   {
     entry: `ESM, \`${SMALL_ENTRY}\` only`,
-    ceiling: 7_072,
+    ceiling: 6_870,
     goal: 4_500,
     code: () => exported(SMALL_ENTRY),
   },
-  { entry: 'ESM, every export (all-in)', ceiling: 9_312, goal: 4_096, code: coreAllIn },
+  {
+    entry: 'ESM, every export (all-in)',
+    ceiling: 9_100 + STREAMS.allIn,
+    goal: 4_096,
+    code: coreAllIn,
+  },
 ];
 
 describe('core size budget', () => {

@@ -114,7 +114,8 @@ async function coreRows(): Promise<SizeRow[]> {
       brotliBytes: null,
     });
   } else missing(`${CORE_IIFE_DEV} is missing`);
-  for (const name of ['Socket', SMALL_ENTRY]) {
+  // MessagingSocket is Socket without streams: the difference is what streams cost.
+  for (const name of ['Socket', 'MessagingSocket', SMALL_ENTRY]) {
     const code = await coreExport(name);
     if (code === undefined) {
       process.stderr.write(

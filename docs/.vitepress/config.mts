@@ -40,6 +40,7 @@ export default defineConfig({
           { text: 'Heartbeat and half-open sockets', link: '/concepts/heartbeat' },
           { text: 'Wake detection', link: '/concepts/wake' },
           { text: 'Requests: at-least-once', link: '/concepts/requests' },
+          { text: 'Streams that resume', link: '/concepts/streams' },
           { text: 'Builds and entries', link: '/concepts/builds' },
         ],
       },
@@ -47,6 +48,7 @@ export default defineConfig({
         text: 'Server',
         items: [
           { text: 'Protocol guide', link: '/server/protocol' },
+          { text: 'Reference server (@lifeline/server)', link: '/server/reference-server' },
           { text: 'Production checklist', link: '/server/production' },
         ],
       },

@@ -2,6 +2,7 @@
 //   event   {"type":"chat","data":{…}}
 //   request {"type":"sum","id":"<unique>","data":{…}}
 //   reply   {"type":"sum","re":"<id>","data":…} or {"type":"sum","re":"<id>","error":{…}}
+//   stream  {"type":"chat","stream":"room:42","epoch":"e1","seq":"18","data":{…}} (DESIGN §8)
 import { DEV } from './dev';
 import { LifelineError } from './errors';
 
@@ -15,6 +16,12 @@ export interface Envelope<T extends string = string, D = unknown> {
   re?: string;
   /** Present on error replies. */
   error?: { message: string; code?: string };
+  /** Present on stream messages: the stream's name. */
+  stream?: string;
+  /** On stream messages: the epoch, as received (a subscription checks it). */
+  epoch?: string;
+  /** On stream messages: the position in the epoch, as received (a subscription checks it). */
+  seq?: string;
 }
 
 // Keys that could reach a prototype if a consumer merges decoded data into its own objects.
@@ -126,7 +133,7 @@ export function decodeEnvelope(data: unknown): Envelope | undefined {
 export function toEnvelope(value: unknown): Envelope | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
-  const { type, id, re, error } = v;
+  const { type, id, re, error, stream } = v;
   if (typeof type !== 'string' || type === '') return undefined;
   if ((id !== undefined && typeof id !== 'string') || (re !== undefined && typeof re !== 'string'))
     return undefined;
@@ -134,6 +141,11 @@ export function toEnvelope(value: unknown): Envelope | undefined {
   if ('data' in v) envelope.data = v.data;
   if (id !== undefined) envelope.id = id;
   if (re !== undefined) envelope.re = re;
+  if (typeof stream === 'string') {
+    envelope.stream = stream;
+    envelope.epoch = v.epoch as string;
+    envelope.seq = v.seq as string;
+  }
   // Only a non-null object is an error: serializers often write `"error": null` on success.
   if (typeof error === 'object' && error !== null) {
     const e = error as Record<string, unknown>;

@@ -1,11 +1,14 @@
 // Public entry of @lifeline/core. Importing it touches no browser global.
 //
-// Where things are: socket.ts (Socket: messaging, requests, heartbeat) extends
-// reconnecting-socket.ts (ReconnectingSocket, the smaller entry: send, the queue flush,
-// close/connect/reconnect/dispose), which extends lifecycle.ts (attempts, open, close, retry;
+// Where things are: socket.ts (Socket: stream subscriptions) extends messaging-socket.ts
+// (MessagingSocket: envelopes, requests, heartbeat), which extends reconnecting-socket.ts
+// (ReconnectingSocket, the smaller entry: send, the queue flush, close/connect/reconnect/
+// dispose), which extends lifecycle.ts (attempts, open, close, retry;
 // the status machine's table is machine.ts), which extends native-surface.ts (constants,
 // on<event>, addEventListener). Policies without state: backoff.ts, policy.ts (close codes),
 // envelope.ts (the JSON codec), options.ts / messaging-options.ts (defaults, validation).
+// Streams (DESIGN §8): streams.ts (a socket's subscriptions), stream-state.ts (one stream's
+// position, gaps and resyncs), subscription.ts (the handle), seq.ts (seq arithmetic).
 
 export { backoffDelay, type Jitter } from './backoff';
 export { decodeEnvelope, type Envelope, encodeEnvelope, isProtocolType } from './envelope';
@@ -13,6 +16,7 @@ export { LifelineError, type LifelineErrorCode, type RemoteError } from './error
 export { type LogRecord, redact } from './log';
 export type { Status } from './machine';
 export type { Codec, HeartbeatOptions, SocketOptions } from './messaging-options';
+export { MessagingSocket } from './messaging-socket';
 export type {
   OverflowMode,
   QueueOptions,
@@ -26,11 +30,13 @@ export type { DropReason, SendData } from './queue';
 export { ReconnectingSocket } from './reconnecting-socket';
 export type { RequestOptions } from './requests';
 export { createSocket, Socket } from './socket';
+export { Subscription } from './subscription';
 export type {
   CloseEvent,
   DropEvent,
   EnvelopeOf,
   ErrorEvent,
+  GapEvent,
   GiveupEvent,
   Json,
   JsonMessageMap,
@@ -42,8 +48,17 @@ export type {
   RequestArgs,
   RequestData,
   RequestMap,
+  ResyncEvent,
   SendJsonArgs,
   SocketEventMap,
+  StreamEnvelope,
+  StreamEnvelopeOf,
+  StreamHandler,
+  StreamMap,
+  StreamPosition,
+  SubscribeOptions,
+  SubscriptionEventMap,
+  SubscriptionStatus,
   Untyped,
   WakeEvent,
 } from './types';

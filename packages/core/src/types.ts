@@ -175,6 +175,94 @@ export interface SocketEventMap {
   wake: (event: WakeEvent) => void;
 }
 
+// ── Streams (DESIGN §8) ─────────────────────────────────────────────────────────────
+
+/**
+ * Maps each stream name, or a template-literal pattern such as `` `room:${string}` ``, to the
+ * {@link MessageMap} of the messages that stream carries (a type alias or an interface).
+ * @example
+ * ```ts
+ * interface Streams {
+ *   [room: `room:${string}`]: { chat: { text: string }; joined: { user: string } };
+ *   prices: { tick: { symbol: string; price: number } };
+ * }
+ * const socket = new Socket<In, Out, Req, Streams>(url);
+ * ```
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see MessageMap
+export type StreamMap = Record<string, any>;
+
+/** Where a subscription stands in its stream: the history's `epoch` and the last `seq` seen. */
+export interface StreamPosition {
+  /** Opaque; changes when the server's history of the stream restarts. */
+  readonly epoch: string;
+  /** Decimal string without leading zeros; compare by length, then text. */
+  readonly seq: string;
+}
+
+/** A stream message: `{"type":"chat","stream":"room:42","epoch":"e1","seq":"18","data":…}`. */
+export interface StreamEnvelope<T extends string = string, D = unknown> extends Envelope<T, D> {
+  /** The message's data. */
+  data: D;
+  /** The stream it belongs to. */
+  stream: string;
+  /** The epoch of the stream's history it belongs to. */
+  epoch: string;
+  /** Its position in that epoch. */
+  seq: string;
+}
+
+/**
+ * The stream envelope of any type of the message map `M`, a union discriminated by `type`:
+ * checking `message.type` narrows `message.data`.
+ */
+export type StreamEnvelopeOf<M> = 0 extends 1 & M
+  ? // biome-ignore lint/suspicious/noExplicitAny: untyped data, as on an untyped socket
+    StreamEnvelope<string, any>
+  : { [K in keyof M & string]: StreamEnvelope<K, M[K]> }[keyof M & string];
+
+/**
+ * Handler of `socket.subscribe(stream, fn)` and of a subscription's `message` event: `data`
+ * is the union of the stream's data types; `message.type` narrows `message.data`.
+ */
+export type StreamHandler<M> = (
+  data: StreamEnvelopeOf<M>['data'],
+  message: StreamEnvelopeOf<M>,
+) => void;
+
+/** A subscription's status: waiting for the server's reply, receiving, or ended. */
+export type SubscriptionStatus = 'subscribing' | 'live' | 'closed';
+
+/** Options of `socket.subscribe()`. */
+export interface SubscribeOptions {
+  /**
+   * Sent with every subscribe of the stream (the server's `authorize` sees it), JSON.
+   * Handles of one stream share one subscription: the first handle's `data` is the one sent.
+   */
+  data?: unknown;
+}
+
+/** Payload of a subscription's `gap`: messages `from`…`to` were missed and are being fetched. */
+export interface GapEvent {
+  from: string;
+  to: string;
+}
+
+/** Payload of a subscription's `resync`: the server could not replay; reload your state. */
+export interface ResyncEvent {
+  /** The server's position the subscription jumped to. */
+  position: StreamPosition;
+}
+
+/** Every event of `subscription.on(name, fn)` and its listener. */
+export interface SubscriptionEventMap<M> {
+  message: StreamHandler<M>;
+  resync: (event: ResyncEvent) => void;
+  gap: (event: GapEvent) => void;
+  status: (status: SubscriptionStatus, previous: SubscriptionStatus) => void;
+  error: (error: Error) => void;
+}
+
 /** Handler of `socket.onMessage(type, fn)`. */
 export type MessageHandler<D, T extends string = string> = (
   data: D,
