@@ -9,3 +9,9 @@ export {
 export { type IncomingEnvelope, type UseSocketResult, useSocket } from './useSocket';
 export { useSocketMessage } from './useSocketMessage';
 export { useSocketStatus } from './useSocketStatus';
+export {
+  type UseSubscriptionOptions,
+  type UseSubscriptionResult,
+  type UseSubscriptionStatus,
+  useSubscription,
+} from './useSubscription';

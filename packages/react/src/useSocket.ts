@@ -7,6 +7,7 @@ import {
   type Socket,
   type SocketOptions,
   type Status,
+  type StreamMap,
   type UrlInput,
 } from '@lifeline/core';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
@@ -126,10 +127,12 @@ export function useSocket<
   Outgoing extends MessageMap = any,
   // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
   Requests extends RequestMap = any,
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
+  Streams extends StreamMap = any,
 >(
   url: UrlInput | null | undefined,
   options?: SocketOptions,
-): UseSocketResult<Socket<Incoming, Outgoing, Requests>>;
+): UseSocketResult<Socket<Incoming, Outgoing, Requests, Streams>>;
 export function useSocket(
   target: Socket | UrlInput | null | undefined,
   options?: SocketOptions,

@@ -1,6 +1,6 @@
 // Type-level tests: `npx tsc -p tsconfig.json` fails if the typing regresses; the runtime body
 // only makes sure the hooks are called the way the types describe.
-import { Socket, type Status } from '@lifeline/core';
+import { Socket, type Status, type StreamPosition, type Subscription } from '@lifeline/core';
 import { cleanup, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expectTypeOf, it } from 'vitest';
@@ -8,10 +8,12 @@ import {
   type IncomingEnvelope,
   SocketProvider,
   type UseSocketResult,
+  type UseSubscriptionStatus,
   useSocket,
   useSocketContext,
   useSocketMessage,
   useSocketStatus,
+  useSubscription,
 } from '../src';
 
 type In = { chat: { text: string }; count: number };
@@ -101,5 +103,52 @@ describe('useSocketContext types', () => {
     expectTypeOf(untyped.result.current).toEqualTypeOf<UseSocketResult<Socket>>();
     // @ts-expect-error: a map's values must be message data, not a string key list
     useSocketContext<'chat'>;
+  });
+});
+
+type Streams = {
+  [room: `room:${string}`]: { chat: { text: string }; joined: { user: string } };
+  prices: { tick: { price: number } };
+};
+
+describe('useSubscription types', () => {
+  it("types the handler, the result and the stream names from the socket's stream map", () => {
+    const socket = new Socket<In, Out, Req, Streams>('ws://127.0.0.1:1/ws', {
+      autoConnect: false,
+    });
+    const { result } = renderHook(() => {
+      const room = useSubscription(socket, 'room:42', (data, message) => {
+        expectTypeOf(data).toEqualTypeOf<{ text: string } | { user: string }>();
+        if (message.type === 'chat') expectTypeOf(message.data.text).toEqualTypeOf<string>();
+        expectTypeOf(message.seq).toEqualTypeOf<string>();
+      });
+      useSubscription(socket, 'prices', (data) => expectTypeOf(data.price).toEqualTypeOf<number>());
+      // No handler, or a socket that does not exist yet.
+      useSubscription(null as typeof socket | null, 'prices');
+      // @ts-expect-error: no such stream
+      useSubscription(socket, 'news', () => {});
+      // @ts-expect-error: tick data has no `text`
+      useSubscription(socket, 'prices', (data) => data.text);
+      return room;
+    });
+    const { status, position, subscription } = result.current;
+    expectTypeOf(status).toEqualTypeOf<UseSubscriptionStatus>();
+    expectTypeOf(position).toEqualTypeOf<StreamPosition | undefined>();
+    expectTypeOf(subscription).toEqualTypeOf<Subscription<Streams[`room:${string}`]> | null>();
+    socket.dispose();
+  });
+
+  it("flows the stream map from useSocket's fourth type argument", () => {
+    renderHook(() => {
+      const { socket } = useSocket<In, Out, Req, Streams>('ws://127.0.0.1:1/ws', {
+        autoConnect: false,
+      });
+      useSubscription(socket, 'room:1', (data) => {
+        if ('text' in data) expectTypeOf(data.text).toEqualTypeOf<string>();
+      });
+      // An untyped socket takes any stream, with untyped data.
+      const untyped = useSocket('ws://127.0.0.1:1/ws', { autoConnect: false }).socket;
+      useSubscription(untyped, 'anything', (data) => expectTypeOf(data).toBeAny());
+    });
   });
 });

@@ -6,6 +6,7 @@ import {
   type RequestMap,
   type Socket,
   type Status,
+  type StreamMap,
 } from '@lifeline/core';
 import { type Ref, type ShallowRef, shallowRef, watch } from 'vue';
 import { isAppFrame } from './frames';
@@ -21,7 +22,8 @@ export type IncomingEnvelope<In extends MessageMap> = {
 
 /**
  * What `useSocket()` and `useLifeline()` return: the socket plus reactive state and methods
- * that forward to it. Typed by the socket's message maps (`Socket<In, Out, Req>`).
+ * that forward to it. Typed by the socket's message maps and stream map
+ * (`Socket<In, Out, Req, Streams>`).
  */
 export interface UseSocketReturn<
   // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages, as in core
@@ -30,9 +32,11 @@ export interface UseSocketReturn<
   Out extends MessageMap = any,
   // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages, as in core
   Req extends RequestMap = any,
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages, as in core
+  Streams extends StreamMap = any,
 > {
   /** The socket; `null` during server rendering and, inside a component, until it mounts. */
-  readonly socket: Readonly<ShallowRef<Socket<In, Out, Req> | null>>;
+  readonly socket: Readonly<ShallowRef<Socket<In, Out, Req, Streams> | null>>;
   /** The socket's status; `'idle'` while there is no socket. */
   readonly status: Readonly<Ref<Status>>;
   /**
@@ -68,10 +72,15 @@ function notReady(): LifelineError {
  * effect scope ends; the socket itself is left to its owner. `codec` is the socket's, to tell
  * replies and protocol frames from the application's messages in `data`.
  */
-export function bindSocket<In extends MessageMap, Out extends MessageMap, Req extends RequestMap>(
-  source: ShallowRef<Socket<In, Out, Req> | null>,
+export function bindSocket<
+  In extends MessageMap,
+  Out extends MessageMap,
+  Req extends RequestMap,
+  Streams extends StreamMap,
+>(
+  source: ShallowRef<Socket<In, Out, Req, Streams> | null>,
   codec?: () => Codec | undefined,
-): UseSocketReturn<In, Out, Req> {
+): UseSocketReturn<In, Out, Req, Streams> {
   const status = shallowRef<Status>('idle');
   const data = shallowRef<unknown>();
   const envelope = shallowRef<IncomingEnvelope<In> | undefined>();
@@ -105,7 +114,7 @@ export function bindSocket<In extends MessageMap, Out extends MessageMap, Req ex
     { immediate: true, flush: 'sync' },
   );
 
-  const current = (): Socket<In, Out, Req> => {
+  const current = (): Socket<In, Out, Req, Streams> => {
     const socket = source.value;
     if (!socket) throw notReady();
     return socket;

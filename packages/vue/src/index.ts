@@ -11,3 +11,9 @@ export {
 } from './plugin';
 export { type SocketUrlSource, useSocket } from './useSocket';
 export { type SocketSource, useSocketMessage } from './useSocketMessage';
+export {
+  type UseSubscriptionOptions,
+  type UseSubscriptionReturn,
+  type UseSubscriptionStatus,
+  useSubscription,
+} from './useSubscription';

@@ -4,6 +4,7 @@ import {
   type RequestMap,
   Socket,
   type SocketOptions,
+  type StreamMap,
   type UrlInput,
 } from '@lifeline/core';
 import { type App, type InjectionKey, inject, shallowRef } from 'vue';
@@ -93,7 +94,9 @@ export function useLifeline<
   Out extends MessageMap = any,
   // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages, as in core
   Req extends RequestMap = any,
->(): UseSocketReturn<In, Out, Req> {
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages, as in core
+  Streams extends StreamMap = any,
+>(): UseSocketReturn<In, Out, Req, Streams> {
   const plugin = inject(lifelineKey, null);
   if (!plugin) {
     throw new Error(
@@ -101,11 +104,11 @@ export function useLifeline<
         "app.use(createLifeline({ url: 'wss://…' })), and call useLifeline() inside setup().",
     );
   }
-  const socket = shallowRef<Socket<In, Out, Req> | null>(null);
+  const socket = shallowRef<Socket<In, Out, Req, Streams> | null>(null);
   const view = bindSocket(socket, () => codecs.get(plugin));
   whenClient(() => {
     // One app-wide socket; each caller picks the message maps it reads it with.
-    socket.value = plugin.getSocket() as Socket<In, Out, Req>;
+    socket.value = plugin.getSocket() as Socket<In, Out, Req, Streams>;
   });
   return view;
 }

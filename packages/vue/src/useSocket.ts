@@ -1,4 +1,10 @@
-import { type MessageMap, type RequestMap, Socket, type SocketOptions } from '@lifeline/core';
+import {
+  type MessageMap,
+  type RequestMap,
+  Socket,
+  type SocketOptions,
+  type StreamMap,
+} from '@lifeline/core';
 import { getCurrentScope, isRef, type MaybeRefOrGetter, onScopeDispose, shallowRef } from 'vue';
 import { bindSocket, type UseSocketReturn } from './bindSocket';
 import { whenClient } from './lifecycle';
@@ -30,15 +36,17 @@ export function useSocket<
   Out extends MessageMap = any,
   // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages, as in core
   Req extends RequestMap = any,
->(url: SocketUrlSource, options?: SocketOptions): UseSocketReturn<In, Out, Req> {
-  const socket = shallowRef<Socket<In, Out, Req> | null>(null);
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages, as in core
+  Streams extends StreamMap = any,
+>(url: SocketUrlSource, options?: SocketOptions): UseSocketReturn<In, Out, Req, Streams> {
+  const socket = shallowRef<Socket<In, Out, Req, Streams> | null>(null);
   const view = bindSocket(socket, () => options?.codec);
   let tracked: TrackedUrl<UrlValue> | undefined;
   let ended = false;
 
   whenClient(() => {
     if (ended) return;
-    let created: Socket<In, Out, Req> | undefined;
+    let created: Socket<In, Out, Req, Streams> | undefined;
     if (isRef(url) || typeof url === 'function') {
       const getter: () => UrlValue = isRef(url) ? () => url.value : url;
       // Deferred so that several refs changed together reconnect once, to the final URL.
@@ -52,7 +60,10 @@ export function useSocket<
     }
     // One socket for its whole life: listeners, queued messages and pending requests all
     // survive a URL change.
-    created = new Socket<In, Out, Req>(tracked ? tracked.read : (url as string | URL), options);
+    created = new Socket<In, Out, Req, Streams>(
+      tracked ? tracked.read : (url as string | URL),
+      options,
+    );
     socket.value = created;
   });
 

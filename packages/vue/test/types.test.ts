@@ -1,10 +1,11 @@
 // The message maps given to useSocket flow into sendJson, request, envelope and
 // useSocketMessage; tsc (run over the tests) fails this file if they stop flowing.
-import type { Envelope } from '@lifeline/core';
+import type { Envelope, StreamPosition, Subscription } from '@lifeline/core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { effectScope } from 'vue';
 import { type UseSocketReturn, useSocket } from '../src/index';
 import { useSocketMessage } from '../src/useSocketMessage';
+import { type UseSubscriptionStatus, useSubscription } from '../src/useSubscription';
 import { WebSocket } from './harness';
 
 type In = { chat: { text: string }; count: number };
@@ -49,6 +50,51 @@ describe('typed message maps', () => {
         expectTypeOf(envelope.type).toEqualTypeOf<'chat'>();
       });
       expect(chat.socket.value?.queued).toBe(2);
+    });
+    scope.stop();
+  });
+});
+
+type Streams = {
+  [room: `room:${string}`]: { chat: { text: string }; joined: { user: string } };
+  prices: { tick: { price: number } };
+};
+
+/** Never called: each line must be a type error, or tsc fails on the unused directive. */
+export function rejectedStreams(chat: UseSocketReturn<In, Out, Req, Streams>) {
+  // @ts-expect-error: no such stream
+  useSubscription(chat.socket, 'news');
+  // @ts-expect-error: tick data has no `text`
+  useSubscription(chat.socket, 'prices', (data) => data.text);
+}
+
+describe('typed streams', () => {
+  it('types useSubscription from the fourth type argument of useSocket', () => {
+    const scope = effectScope();
+    scope.run(() => {
+      const chat = useSocket<In, Out, Req, Streams>('ws://typed.test/', {
+        WebSocket,
+        autoConnect: false,
+      });
+      const room = useSubscription(
+        chat.socket,
+        () => 'room:42' as const,
+        (data, message) => {
+          expectTypeOf(data).toEqualTypeOf<{ text: string } | { user: string }>();
+          if (message.type === 'chat') expectTypeOf(message.data.text).toEqualTypeOf<string>();
+        },
+      );
+      expectTypeOf(room.status.value).toEqualTypeOf<UseSubscriptionStatus>();
+      expectTypeOf(room.position.value).toEqualTypeOf<StreamPosition | undefined>();
+      expectTypeOf(room.subscription.value).toEqualTypeOf<Subscription<
+        Streams['room:42']
+      > | null>();
+      useSubscription(chat.socket, 'prices', (data) =>
+        expectTypeOf(data.price).toEqualTypeOf<number>(),
+      );
+      // Untyped sockets take any stream.
+      const untyped = useSocket('ws://typed.test/', { WebSocket, autoConnect: false });
+      useSubscription(untyped.socket, 'anything', (data) => expectTypeOf(data).toBeAny());
     });
     scope.stop();
   });
