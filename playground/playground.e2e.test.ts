@@ -1,5 +1,6 @@
 // The playground page in real Chromium against the dev server: connect, send, faults,
-// text-only rendering, the handshake check, and /ws refusing pages from other origins. Loads
+// text-only rendering, the handshake check, a stream subscription, and /ws refusing pages
+// from other origins (streams.e2e.test.ts puts the Stream panel through the faults). Loads
 // core through the built script-tag bundle.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -174,6 +175,17 @@ describe('playground page', () => {
     await waitForRow('timeline', '[data-kind="close"]', 'code 4000 "heartbeat timeout"');
     await waitForRow('timeline', '[data-kind="open"]', 'reconnected on retry 1');
     await waitForText('status', 'open');
+  });
+
+  it('subscribes to the ticks stream and counts every tick, none missed', async () => {
+    await page.click(byId('stream-subscribe'));
+    await waitForText('stream-status', 'live');
+    await page.waitForFunction(
+      (selector) => Number(document.querySelector(selector)?.textContent) >= 10,
+      byId('stream-received'),
+    );
+    expect(await page.textContent(byId('stream-missed'))).toBe('0');
+    expect(await count(byId('stream-message'))).toBe(8);
   });
 
   it('ran without page errors; a full-page screenshot is saved', async () => {

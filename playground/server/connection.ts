@@ -1,11 +1,13 @@
-// One client of the dev server: the hello envelope, echo and envelope replies, and the
-// per-connection fault state (blackhole, reply delay, the running flood).
-import type { RawData, WebSocket } from 'ws';
+// One client of the dev server, beside what @lifeline/server keeps for it: the `hello`
+// envelope, the playground's replies, and the per-connection fault state (blackhole, reply
+// delay, the running flood). The package parses frames, answers requests and streams.
+import type { Context } from '@lifeline/server';
 import { applyFault } from './fault-runner';
 import { type Fault, parseFault } from './faults';
 import { Flood } from './flood';
 import type { HandshakeInfo } from './handshake';
-import { type Envelope, errorReply, parseEnvelope, respond, ServerError } from './protocol';
+import { PlaygroundError } from './protocol';
+import { SendGate } from './send-gate';
 
 /** What a connection needs from the server that accepted it. */
 export interface ConnectionHost {
@@ -24,108 +26,112 @@ export interface ConnectionStats {
   flood: { sent: number; count: number; pauses: number } | null;
 }
 
-/** Wires one accepted `ws` socket to the playground protocol. */
+/** The playground's side of one accepted connection. */
 export class PlaygroundConnection {
-  private blackholed = false;
-  private delayMs = 0;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly gate: SendGate;
   private flood: Flood | undefined;
   private peakBufferedAmount = 0;
-  /** Sends not yet written out, and who waits for them all to be. */
+  /** Direct sends not yet written out, and who waits for them all to be. */
   private unwritten = 0;
   private drainWaiters: Array<() => void> = [];
 
   constructor(
     readonly id: number,
-    private readonly socket: WebSocket,
+    private readonly ctx: Context,
     handshake: HandshakeInfo,
     private readonly host: ConnectionHost,
   ) {
-    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    socket.on('close', () => {
-      this.clearTimers();
-      this.flood?.stop();
-      this.wakeDrainWaiters();
-    });
-    // A peer that vanishes mid-frame raises an error; the close that follows is enough.
-    socket.on('error', () => {});
-    this.sendNow(JSON.stringify({ type: 'hello', data: { connectionId: id, ...handshake } }));
+    this.gate = new SendGate(ctx.socket, () => this.sampleBuffered());
+    this.sendDirect(JSON.stringify({ type: 'hello', data: { connectionId: id, ...handshake } }));
   }
 
   get stats(): ConnectionStats {
     const flood = this.flood;
     return {
       id: this.id,
-      bufferedAmount: this.socket.bufferedAmount,
+      bufferedAmount: this.ctx.socket.bufferedAmount,
       peakBufferedAmount: this.peakBufferedAmount,
       flood: flood ? { sent: flood.sent, count: flood.count, pauses: flood.pauses } : null,
     };
   }
 
-  private receive(data: RawData, isBinary: boolean): void {
-    if (this.blackholed) return;
-    const buffer = Array.isArray(data)
-      ? Buffer.concat(data)
-      : Buffer.isBuffer(data)
-        ? data
-        : Buffer.from(data);
-    if (isBinary) {
-      this.reply(buffer, true);
-      return;
-    }
-    const text = buffer.toString('utf8');
-    const envelope = parseEnvelope(text);
-    if (!envelope) {
-      this.reply(text);
-      return;
-    }
-    if (envelope.type === 'fault') {
-      this.fault(envelope);
-      return;
-    }
-    const answer = respond(envelope);
-    if (answer) this.reply(JSON.stringify(answer));
+  /** A blackholed connection ignores what it receives and answers nothing. */
+  get blackholed(): boolean {
+    return this.gate.isBlackholed;
   }
 
-  private fault(envelope: Envelope): void {
+  /** Echoes a frame that is not an envelope (through the gate: delayed or swallowed). */
+  echo(raw: string | Buffer): void {
+    if (this.blackholed) return;
+    this.ctx.socket.send(raw, { binary: typeof raw !== 'string' });
+  }
+
+  /**
+   * A fault asked for by a request: the returned fault becomes the reply; a bad one throws
+   * `PlaygroundError` (`ERR_BAD_FAULT`, `ERR_BUSY`), which becomes an error reply.
+   */
+  faultRequest(data: unknown): Fault | undefined {
+    if (this.blackholed) return undefined;
+    const fault = this.checkFault(data);
+    this.apply(fault);
+    return fault;
+  }
+
+  /** A fault asked for by an event: a bad one is answered with an `error` event. */
+  faultEvent(data: unknown): void {
+    if (this.blackholed) return;
     let fault: Fault;
     try {
-      fault = parseFault(envelope.data);
+      fault = this.checkFault(data);
+    } catch (error) {
+      const { message, code } = error as PlaygroundError;
+      this.sendDirect(JSON.stringify({ type: 'error', data: { message, code, type: 'fault' } }));
+      return;
+    }
+    this.apply(fault);
+  }
+
+  /** The socket closed: stop the flood and drop held frames. */
+  dispose(): void {
+    this.gate.clear();
+    this.flood?.stop();
+    this.wakeDrainWaiters();
+  }
+
+  private checkFault(data: unknown): Fault {
+    try {
+      const fault = parseFault(data);
       if (fault.kind === 'flood' && this.flood) {
         const { sent, count } = this.flood;
-        throw new ServerError(
+        throw new PlaygroundError(
           'ERR_BUSY',
           `a flood is already running on this connection (${sent} of ${count} sent); ` +
             'one flood at a time: wait for its last envelope',
         );
       }
+      return fault;
     } catch (error) {
       this.host.log(`#${this.id} fault refused: ${(error as Error).message}`);
-      this.sendNow(JSON.stringify(errorReply(envelope, error)));
-      return;
-    }
-    this.host.log(`#${this.id} fault ${JSON.stringify(fault)}`);
-    applyFault(fault, {
-      sendNow: (text) => this.sendNow(text),
-      terminate: () => this.socket.terminate(),
-      close: (code, reason) => this.socket.close(code, reason),
-      setBlackhole: () => {
-        this.blackholed = true;
-      },
-      setDelay: (ms) => {
-        this.delayMs = ms;
-      },
-      restartServer: (seconds) => this.host.restart(seconds),
-      startFlood: (count, size) => this.startFlood(count, size),
-    });
-    // A request for a fault still deserves its reply (unless the fault cut the line).
-    if (envelope.id !== undefined && this.socket.readyState === this.socket.OPEN) {
-      this.sendNow(JSON.stringify({ type: 'fault', re: envelope.id, data: fault }));
+      throw error;
     }
   }
 
+  private apply(fault: Fault): void {
+    this.host.log(`#${this.id} fault ${JSON.stringify(fault)}`);
+    const socket = this.ctx.socket;
+    applyFault(fault, {
+      sendNow: (text) => this.sendDirect(text),
+      terminate: () => socket.terminate(),
+      close: (code, reason) => this.ctx.close(code, reason),
+      setBlackhole: () => this.gate.blackhole(),
+      setDelay: (ms) => this.gate.setDelay(ms),
+      restartServer: (seconds) => this.host.restart(seconds),
+      startFlood: (count, size) => this.startFlood(count, size),
+    });
+  }
+
   private startFlood(count: number, size: number): void {
-    const socket = this.socket;
+    const socket = this.ctx.socket;
     const flood = new Flood(count, size, {
       get bufferedAmount() {
         return socket.bufferedAmount;
@@ -133,7 +139,7 @@ export class PlaygroundConnection {
       get open() {
         return socket.readyState === socket.OPEN;
       },
-      send: (text) => this.sendNow(text),
+      send: (text) => this.sendDirect(text),
       drained: () => this.drained(),
     });
     this.flood = flood;
@@ -148,34 +154,22 @@ export class PlaygroundConnection {
     });
   }
 
-  /** Sends a reply, after the configured delay if there is one. */
-  private reply(data: string | Buffer, binary = false): void {
-    if (this.delayMs === 0) {
-      this.sendNow(data, binary);
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.sendNow(data, binary);
-    }, this.delayMs);
-    this.timers.add(timer);
-  }
-
-  private sendNow(data: string | Buffer, binary = false): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
+  private sendDirect(text: string): void {
     this.unwritten++;
-    this.socket.send(data, { binary }, () => {
+    this.gate.sendDirect(text, false, () => {
       this.unwritten--;
       if (this.unwritten === 0) this.wakeDrainWaiters();
     });
-    this.peakBufferedAmount = Math.max(this.peakBufferedAmount, this.socket.bufferedAmount);
   }
 
-  /** Resolves once every send so far has been written out, or the connection closed. */
+  private sampleBuffered(): void {
+    this.peakBufferedAmount = Math.max(this.peakBufferedAmount, this.ctx.socket.bufferedAmount);
+  }
+
+  /** Resolves once every direct send so far has been written out, or the connection closed. */
   private drained(): Promise<void> {
-    if (this.unwritten === 0 || this.socket.readyState !== this.socket.OPEN) {
-      return Promise.resolve();
-    }
+    const socket = this.ctx.socket;
+    if (this.unwritten === 0 || socket.readyState !== socket.OPEN) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
@@ -183,10 +177,5 @@ export class PlaygroundConnection {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const wake of waiters) wake();
-  }
-
-  private clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
   }
 }

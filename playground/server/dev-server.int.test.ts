@@ -88,7 +88,7 @@ describe('replies', () => {
     expect(await byRe('s2')()).toEqual({ type: 'sum', re: 's2', data: 6.5 });
   });
 
-  it('answers a ping event with a pong and an unknown request with an error code', async () => {
+  it('answers a ping with a pong and an unknown request with UNKNOWN_TYPE (from @lifeline/server)', async () => {
     const client = await connect(server.wsUrl);
     client.ws.send('{"type":"ping"}');
     expect(await client.next(ofType('pong'))).toBe('{"type":"pong"}');
@@ -96,7 +96,7 @@ describe('replies', () => {
     expect(json(await client.next(ofType('teleport')))).toEqual({
       type: 'teleport',
       re: 't1',
-      error: { message: 'unknown request type "teleport"', code: 'ERR_UNKNOWN_TYPE' },
+      error: { message: 'No handler for request type "teleport"', code: 'UNKNOWN_TYPE' },
     });
   });
 });

@@ -1,14 +1,17 @@
-// The playground's dev server: the page over HTTP and a WebSocket endpoint on `/ws` that
-// echoes, answers envelopes and injects faults on request.
+// The playground's dev server: the page over HTTP, and on `/ws` a @lifeline/server endpoint
+// (endpoint.ts) that echoes, answers envelopes, publishes the `ticks` stream and injects
+// faults on request. This file owns the HTTP side: static files, the port, and the gate in
+// front of `/ws` that the `restart` fault closes.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer } from 'ws';
-import { type ConnectionStats, PlaygroundConnection } from './connection';
-import { describeHandshake } from './handshake';
+import { createOriginCheck, parseOrigin } from '@lifeline/server';
+import type { ConnectionStats } from './connection';
+import { createEndpoint } from './endpoint';
 import { listenWithFallback } from './listen';
-import { createOriginCheck, ownOrigins, parseOrigin } from './origin';
+import { createHostCheck, ownOrigins } from './origin';
 import { createStaticHandler } from './static-files';
+import { startTicks } from './ticks';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -27,6 +30,8 @@ export interface DevServerOptions {
    * HTTP 403. `pnpm dev` reads these from `PLAYGROUND_ORIGINS`.
    */
   allowedOrigins?: string[];
+  /** Milliseconds between two messages of the `ticks` stream [100]; 0 publishes none. */
+  tickInterval?: number;
   /** Where log lines go [console.log]. */
   log?: (line: string) => void;
 }
@@ -46,7 +51,7 @@ export interface DevServer {
   readonly origins: readonly string[];
   /** Counters of every open connection (buffered bytes, the running flood). */
   readonly connections: ConnectionStats[];
-  /** Stops listening and kills every connection. */
+  /** Stops publishing and listening; every client gets 1012 (or is cut off after 1 s). */
   close(): Promise<void>;
 }
 
@@ -54,6 +59,15 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** Close code sent to clients when the endpoint restarts (RFC 6455 registry: Service Restart). */
 const RESTART_CODE = 1012;
+
+const refuse = (socket: Duplex, status: string, headers: string[] = []) => {
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\n${headers.join('')}Content-Length: 0\r\n\r\n`,
+  );
+};
+
+const isWsPath = (url: string | undefined) =>
+  new URL(url ?? '/', 'http://localhost').pathname === '/ws';
 
 /**
  * Starts the playground server.
@@ -68,6 +82,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const log = options.log ?? ((line: string) => console.log(line));
   // Validated before listening, so a typo fails at start rather than at the first connection.
   const extraOrigins = (options.allowedOrigins ?? []).map(parseOrigin);
+  const tickInterval = options.tickInterval ?? 100;
   const coreDist = options.coreDist ?? here('../../packages/core/dist');
   const serveStatic = createStaticHandler({
     root: options.staticDir ?? here('..'),
@@ -89,104 +104,88 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       response.end();
     });
   });
-  // Browsers refuse a handshake that offers subprotocols and gets none back: take the first.
-  const wss = new WebSocketServer({
-    noServer: true,
-    handleProtocols: (protocols) => protocols.values().next().value ?? false,
-  });
-
-  const connections = new Set<PlaygroundConnection>();
-  // Set once the port is known; until then no upgrade can arrive.
-  let originAllowed: (origin: string | undefined) => boolean = () => false;
-  let origins: string[] = [];
-  let nextId = 1;
-  let downUntil = 0;
-  let restartTimer: ReturnType<typeof setTimeout> | undefined;
-
-  const restart = (seconds: number) => {
-    downUntil = Date.now() + seconds * 1000;
-    log(
-      `/ws restarting: closing ${wss.clients.size} client(s), refusing connections for ${seconds} s`,
-    );
-    for (const client of wss.clients)
-      client.close(RESTART_CODE, `restarting, back in ${seconds} s`);
-    clearTimeout(restartTimer);
-    restartTimer = setTimeout(() => {
-      downUntil = 0;
-      log('/ws is back');
-    }, seconds * 1000);
-  };
-
-  const refuse = (socket: Duplex, status: string, headers: string[] = []) => {
-    socket.end(
-      `HTTP/1.1 ${status}\r\nConnection: close\r\n${headers.join('')}Content-Length: 0\r\n\r\n`,
-    );
-  };
-
-  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => {});
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws') {
-      refuse(socket, '404 Not Found');
-      return;
-    }
-    const origin = request.headers.origin;
-    if (!originAllowed(origin)) {
-      log(
-        `/ws refused a page from ${origin} (HTTP 403): only ${origins.join(', ')} may connect. ` +
-          'Trust another origin with PLAYGROUND_ORIGINS=<origin>[,…] (or allowedOrigins).',
-      );
-      refuse(socket, '403 Forbidden');
-      return;
-    }
-    if (Date.now() < downUntil) {
-      const retryAfter = Math.ceil((downUntil - Date.now()) / 1000);
-      refuse(socket, '503 Service Unavailable', [`Retry-After: ${retryAfter}\r\n`]);
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      const id = nextId++;
-      const handshake = describeHandshake(request, ws.protocol || null);
-      log(
-        `#${id} connected from ${request.socket.remoteAddress} (origin ${handshake.origin ?? '-'})`,
-      );
-      const connection = new PlaygroundConnection(id, ws, handshake, { restart, log });
-      connections.add(connection);
-      ws.on('close', (code) => {
-        connections.delete(connection);
-        log(`#${id} closed (${code})`);
-      });
-    });
-  });
-
   const port = await listenWithFallback(http, {
     port: options.port ?? 8787,
     host,
     tries: 20,
     log,
   });
-  origins = [...new Set([...ownOrigins(host, port), ...extraOrigins])];
-  originAllowed = createOriginCheck(origins);
-  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const origins = [...new Set([...ownOrigins(host, port), ...extraOrigins])];
 
+  // The endpoint is mounted on a server that never listens: every upgrade reaches it through
+  // the gate below, which can refuse them while the `restart` fault holds `/ws` down. The
+  // process, the stream store and the reply cache live on, so clients resume without a resync.
+  const mount = createServer();
+  let downUntil = 0;
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
+  const endpoint = createEndpoint({
+    mount,
+    allowOrigins: origins,
+    log,
+    restart(seconds) {
+      downUntil = Date.now() + seconds * 1000;
+      log(
+        `/ws restarting: closing ${endpoint.lifeline.clients} client(s), refusing connections for ${seconds} s`,
+      );
+      endpoint.closeAll(RESTART_CODE, `restarting, back in ${seconds} s`);
+      clearTimeout(restartTimer);
+      restartTimer = setTimeout(() => {
+        downUntil = 0;
+        log('/ws is back');
+      }, seconds * 1000);
+    },
+  });
+  const stopTicks =
+    tickInterval > 0
+      ? startTicks((...args) => endpoint.lifeline.publish(...args), tickInterval, log)
+      : () => {};
+
+  // The package's own check, run here too only to say in the log why a page was refused.
+  const originAllowed = createOriginCheck(origins);
+  const hostAllowed = createHostCheck(origins);
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isWsPath(request.url)) {
+      const { origin, host: hostHeader } = request.headers;
+      if (origin !== undefined && !hostAllowed(hostHeader)) {
+        socket.on('error', () => {});
+        log(
+          `/ws refused a page asking for host ${hostHeader} (HTTP 403): not one of this server's names`,
+        );
+        return refuse(socket, '403 Forbidden');
+      }
+      if (!originAllowed(origin, hostHeader)) {
+        log(
+          `/ws refused a page from ${origin} (HTTP 403): only ${origins.join(', ')} may connect. ` +
+            'Trust another origin with PLAYGROUND_ORIGINS=<origin>[,…] (or allowedOrigins).',
+        );
+      } else if (Date.now() < downUntil) {
+        socket.on('error', () => {});
+        const retryAfter = Math.ceil((downUntil - Date.now()) / 1000);
+        return refuse(socket, '503 Service Unavailable', [`Retry-After: ${retryAfter}\r\n`]);
+      }
+    }
+    mount.emit('upgrade', request, socket, head);
+  });
+
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     port,
     url: `http://${authority}/`,
     wsUrl: `ws://${authority}/ws`,
     origins,
     get connections() {
-      return [...connections].map((connection) => connection.stats);
+      return endpoint.connections;
     },
     get clients() {
-      return wss.clients.size;
+      return endpoint.lifeline.clients;
     },
     get down() {
       return Date.now() < downUntil;
     },
     async close() {
       clearTimeout(restartTimer);
-      for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      stopTicks();
+      await endpoint.lifeline.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -1,5 +1,5 @@
 // Fault requests from the page, validated and bounded. Pure: applying them is fault-runner.ts.
-import { ServerError } from './protocol';
+import { PlaygroundError } from './protocol';
 
 /** A fault the page can inject, as sent in a `{"type":"fault","data":{kind,…}}` envelope. */
 export type Fault =
@@ -40,7 +40,7 @@ export const FAULT_KINDS = [
   'malformed',
 ] as const;
 
-const bad = (message: string) => new ServerError('ERR_BAD_FAULT', message);
+const bad = (message: string) => new PlaygroundError('ERR_BAD_FAULT', message);
 
 function number(
   data: Record<string, unknown>,
@@ -63,7 +63,7 @@ export function isSendableCloseCode(code: number): boolean {
   return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006;
 }
 
-/** Validates `data` from a fault envelope; throws a `ServerError` (`ERR_BAD_FAULT`) saying why. */
+/** Validates `data` from a fault envelope; throws a `PlaygroundError` (`ERR_BAD_FAULT`) saying why. */
 export function parseFault(data: unknown): Fault {
   if (typeof data !== 'object' || data === null) throw bad('fault data must be an object');
   const fields = data as Record<string, unknown>;

@@ -60,7 +60,7 @@ describe('Origin check on /ws', () => {
     const foreign = [
       'https://evil.example',
       `http://127.0.0.1:${server.port + 1}`,
-      `https://127.0.0.1:${server.port}`,
+      `https://localhost:${server.port}`,
       `http://127.0.0.1.evil.example:${server.port}`,
       'null',
     ];
@@ -73,6 +73,24 @@ describe('Origin check on /ws', () => {
         'may connect. Trust another origin with PLAYGROUND_ORIGINS=<origin>[,…] (or allowedOrigins).',
     );
     expect(lines.filter((line) => line.startsWith('/ws refused'))).toHaveLength(foreign.length);
+  });
+
+  it('refuses a browser that asks for a host other than its own names (DNS rebinding)', async () => {
+    const rebound = `http://rebound.evil.example:${server.port}`;
+    await expect(
+      connect(server.wsUrl, [], rebound, { Host: `rebound.evil.example:${server.port}` }),
+    ).rejects.toThrow('HTTP 403');
+    expect(server.clients).toBe(0);
+    expect(lines).toContain(
+      `/ws refused a page asking for host rebound.evil.example:${server.port} (HTTP 403): not one of this server's names`,
+    );
+    // A client that is no browser (no Origin) may use any name.
+    const tool = await connect(server.wsUrl, [], undefined, {
+      Host: `tool.example:${server.port}`,
+    });
+    expect(json(await tool.next((text) => text.includes('"hello"')))).toMatchObject({
+      type: 'hello',
+    });
   });
 
   it('lets extra origins in when asked, and rejects an entry that is not an origin', async () => {

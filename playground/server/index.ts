@@ -5,5 +5,6 @@ export { type DevServer, type DevServerOptions, startDevServer } from './dev-ser
 export { FAULT_KINDS, FAULT_LIMITS, type Fault, parseFault } from './faults';
 export { FLOOD_HIGH_WATER } from './flood';
 export type { HandshakeInfo } from './handshake';
-export { createOriginCheck, ownOrigins, parseOrigin, parseOriginList } from './origin';
-export { type Envelope, parseEnvelope, respond } from './protocol';
+export { createHostCheck, ownOrigins, parseOriginList } from './origin';
+export { answerEvent, PlaygroundError, sum } from './protocol';
+export { TICKS_STREAM } from './ticks';

@@ -1,19 +1,9 @@
 // Which pages may open `/ws`. Browsers send `Origin` on every WebSocket handshake and apply no
-// same-origin rule to WebSockets, so without this check any site the developer visits could
-// connect to the dev server, read the `hello` and send `restart` (cross-site WebSocket
-// hijacking). Clients without an `Origin` are not browsers (Node tools, tests) and are let in.
-
-/** The origin of `value` in the form browsers send (`scheme://host[:port]`), or `undefined`. */
-export function normalizeOrigin(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
-  }
-  // Opaque origins (file:, data:, sandboxed frames) serialize as "null" and name no site.
-  return url.origin === 'null' ? undefined : url.origin;
-}
+// same-origin rule to WebSockets, so any site the developer visits could otherwise connect to
+// the dev server, read the `hello` and send `restart` (cross-site WebSocket hijacking).
+// @lifeline/server enforces the list (`allowOrigins`); this file only works out the list, plus
+// the one check the package leaves to its user: the `Host` a browser asked for.
+import { parseOrigin } from '@lifeline/server';
 
 /** The origins of pages this server itself serves on `port`. */
 export function ownOrigins(host: string, port: number): string[] {
@@ -26,24 +16,12 @@ export function ownOrigins(host: string, port: number): string[] {
 }
 
 /**
- * The origin written in `entry`, as browsers send it. Throws an `Error` saying how to write one
- * when `entry` has a path, query, credentials, or is no URL at all.
+ * Parses a comma-separated list of origins (`PLAYGROUND_ORIGINS`); throws the package's
+ * `ERR_INVALID_OPTION` naming an entry that is not `scheme://host[:port]`.
  *
  * @example
- * parseOrigin('http://192.168.1.20:8787'); // 'http://192.168.1.20:8787'
+ * parseOriginList('http://192.168.1.20:8787, https://tunnel.example.net');
  */
-export function parseOrigin(entry: string): string {
-  const origin = normalizeOrigin(entry.trim());
-  const url = origin ? new URL(entry.trim()) : undefined;
-  if (!origin || !url || url.pathname !== '/' || url.search || url.hash || url.username) {
-    throw new Error(
-      `${JSON.stringify(entry)} is not an origin: write scheme://host[:port], e.g. http://192.168.1.20:8787`,
-    );
-  }
-  return origin;
-}
-
-/** Parses a comma-separated list of origins (`PLAYGROUND_ORIGINS`); throws like `parseOrigin`. */
 export function parseOriginList(text: string): string[] {
   return text
     .split(',')
@@ -52,16 +30,19 @@ export function parseOriginList(text: string): string[] {
 }
 
 /**
- * A check for the `Origin` header of an upgrade request: true when the handshake may proceed.
- * A missing header passes (not a browser); `"null"` and every origin not listed fail.
+ * A check of a browser handshake's `Host` header: true when it names one of `origins`' hosts.
+ * The package accepts a page whose `Origin` matches the `Host` it asked for; after DNS
+ * rebinding (a hostile name pointed at 127.0.0.1) both name the attacker's host, so the dev
+ * server also requires a `Host` that is one of its own names.
  */
-export function createOriginCheck(
-  allowed: Iterable<string>,
-): (origin: string | undefined) => boolean {
-  const set = new Set([...allowed].map((origin) => normalizeOrigin(origin) ?? origin));
-  return (origin) => {
-    if (origin === undefined) return true;
-    const normalized = normalizeOrigin(origin);
-    return normalized !== undefined && set.has(normalized);
+export function createHostCheck(origins: Iterable<string>): (host: string | undefined) => boolean {
+  const hosts = new Set([...origins].map((origin) => new URL(origin).host));
+  return (host) => {
+    if (host === undefined) return false;
+    try {
+      return hosts.has(new URL(`http://${host}`).host);
+    } catch {
+      return false;
+    }
   };
 }

@@ -18,11 +18,17 @@ export interface TestClient {
 /** Opens recording clients; `terminateAll()` kills every one opened so far. */
 export function createTestClients() {
   const sockets = new Set<WS>();
-  const connect = (url: string, protocols: string[] = [], origin?: string): Promise<TestClient> =>
+  const connect = (
+    url: string,
+    protocols: string[] = [],
+    origin?: string,
+    headers?: Record<string, string>,
+  ): Promise<TestClient> =>
     new Promise((resolve, reject) => {
       let key = '';
       const ws = new WS(url, protocols, {
         ...(origin ? { origin } : {}),
+        ...(headers ? { headers } : {}),
         finishRequest: (request) => {
           key = String(request.getHeader('sec-websocket-key'));
           request.end();

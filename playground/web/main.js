@@ -5,6 +5,7 @@ import { bindFaults } from './faults.js';
 import { clearHandshake, renderHandshake } from './handshake.js';
 import { createLog } from './log.js';
 import { defaultUrl, readOptions } from './options.js';
+import { createStreamPanel, isStreamFrame } from './stream.js';
 import { createTimeline } from './timeline.js';
 
 const since = performance.now();
@@ -71,7 +72,13 @@ function watch(socket) {
   );
   socket.on('wake', ({ sleptMs }) => timeline.add('wake', `device woke after ${sleptMs} ms`));
   socket.on('error', (error) => timeline.add('error', errorText(error)));
-  socket.on('message', (event) => log.add('in', describe(event.data)));
+  // Ten ticks a second would bury everything else: stream frames are logged only on request
+  // (the Stream panel shows them either way).
+  const streamFrames = byTestId('log-stream-frames');
+  socket.on('message', (event) => {
+    if (!streamFrames.checked && isStreamFrame(event.data)) return;
+    log.add('in', describe(event.data));
+  });
   socket.onMessage('hello', (info) => {
     renderHandshake(info, socket).catch((error) => log.add('error', errorText(error)));
   });
@@ -172,6 +179,7 @@ function bindButtons() {
   );
 
   bindFaults(document, { getSocket: () => current?.socket, log });
+  createStreamPanel({ getSocket: () => current?.socket, log, timeline });
 }
 
 // Queue size and latency have no events: sample them.

@@ -31,8 +31,8 @@ export function createTimeline(list, since) {
 
   return {
     add(kind, text) {
-      // Any later event means the retry wait is over (or was cut short).
-      if (kind !== 'status') stopCountdown(countdown?.done ?? '');
+      // Any later socket event means the retry wait is over (or was cut short).
+      if (kind !== 'status' && kind !== 'stream') stopCountdown(countdown?.done ?? '');
       add(kind, text);
     },
     /** A `reconnecting` row whose text counts down to the retry. */
