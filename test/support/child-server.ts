@@ -49,13 +49,18 @@ export interface ChildServer {
   close(): Promise<void>;
 }
 
-interface Child {
+/** A forked server process and when it exited. */
+export interface Child {
   process: ChildProcess;
   exited: Promise<void>;
 }
 
-function spawnChild(): Promise<Child> {
-  const child = fork(SCRIPT, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/**
+ * Forks `script` (default chaos-server.mjs) and resolves once it says it is loaded (its first
+ * IPC message). Other child servers (stream-server.ts) reuse this for their warm spares.
+ */
+export function spawnChild(script = SCRIPT): Promise<Child> {
+  const child = fork(script, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -73,7 +78,8 @@ function spawnChild(): Promise<Child> {
   });
 }
 
-function waitMessage<T>(child: ChildProcess, key: string): Promise<T> {
+/** The value of `key` in the next IPC message from `child` that has it. */
+export function waitMessage<T>(child: ChildProcess, key: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no ${key} from chaos-server`)),
