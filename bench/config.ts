@@ -24,6 +24,12 @@ export interface BenchConfig {
   memoryInstances: number;
   /** Measure each library's memory in its own fresh page (exact but slow: a page costs ~1 s). */
   memoryFreshPages: boolean;
+  /** Stream messages published while the page's socket is down, then replayed on reconnect. */
+  replayMessages: number;
+  /** Node clients connected to each server of the fan-out comparison. */
+  fanoutClients: number;
+  /** Messages each server fans out to all of them per sample. */
+  fanoutMessages: number;
 }
 
 export const FULL: BenchConfig = {
@@ -42,6 +48,9 @@ export const FULL: BenchConfig = {
   // Chromium allows 255 WebSockets per browser in total, so 1,000 real ones cannot be open.
   memoryInstances: 200,
   memoryFreshPages: true,
+  replayMessages: 10_000,
+  fanoutClients: 1_000,
+  fanoutMessages: 200,
 };
 
 export const QUICK: BenchConfig = {
@@ -59,6 +68,9 @@ export const QUICK: BenchConfig = {
   herdClients: 3,
   memoryInstances: 5,
   memoryFreshPages: false,
+  replayMessages: 200,
+  fanoutClients: 20,
+  fanoutMessages: 20,
 };
 
 /** Numeric fields a command-line flag may override, e.g. `--smallCount=20000`. */
@@ -71,6 +83,9 @@ const OVERRIDABLE = [
   'recoveryDeadlineMs',
   'herdClients',
   'memoryInstances',
+  'replayMessages',
+  'fanoutClients',
+  'fanoutMessages',
 ] as const;
 
 /** `base` with `--name=value` flags applied; unknown or non-numeric values throw. */

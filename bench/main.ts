@@ -16,26 +16,32 @@ import { evaluateGoals } from './report/goals';
 import { machineNotes } from './report/machine';
 import { renderMarkdown, renderTables } from './report/markdown';
 import type { BenchResults } from './results';
+import { runFanout } from './suites/fanout';
 import { runHerd } from './suites/herd';
 import { runMemory } from './suites/memory';
 import { runPerMessage } from './suites/per-message';
 import { runRecovery } from './suites/recovery';
+import { runReplay } from './suites/replay';
 import { measureSizes } from './suites/size';
 import { measureSources } from './suites/sources';
+import { runStreamCost } from './suites/stream-cost';
 import { runThroughput } from './suites/throughput';
 
 const SUITES = [
   'size',
   'sources',
   'per-message',
+  'stream-cost',
   'throughput',
+  'replay',
   'recovery',
   'herd',
   'memory',
+  'fanout',
 ] as const;
 type Suite = (typeof SUITES)[number];
 /** Suites measured in Node alone, without Chromium. */
-const STATIC: readonly Suite[] = ['size', 'sources'];
+const STATIC: readonly Suite[] = ['size', 'sources', 'fanout'];
 
 interface Cli {
   config: BenchConfig;
@@ -113,6 +119,9 @@ async function main(): Promise<void> {
     herd: [],
     memory: [],
     sources: [],
+    streamCost: [],
+    replay: [],
+    fanout: [],
   };
   try {
     const { libs, variants } = browser ? await libsInPage(browser) : NO_LIBS;
@@ -134,8 +143,16 @@ async function main(): Promise<void> {
     await step('per-message', async () => {
       partial.perMessage = await runPerMessage(browser!, config, libs, variants);
     });
+    // Streams are Lifeline's alone: without a core build there is nothing to compare.
+    const withLifeline = libs.includes('lifeline');
+    await step('stream-cost', async () => {
+      if (withLifeline) partial.streamCost = await runStreamCost(browser!, config);
+    });
     await step('throughput', async () => {
       partial.throughput = await runThroughput(browser!, config, libs);
+    });
+    await step('replay', async () => {
+      if (withLifeline) partial.replay = await runReplay(browser!, config);
     });
     // The native WebSocket never reconnects: nothing to time after a restart.
     const reconnecting = libs.filter((lib) => lib !== 'native');
@@ -147,6 +164,9 @@ async function main(): Promise<void> {
     });
     await step('memory', async () => {
       partial.memory = await runMemory(browser!, config, libs);
+    });
+    await step('fanout', async () => {
+      partial.fanout = await runFanout(config);
     });
   } finally {
     await browser?.close();

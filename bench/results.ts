@@ -65,6 +65,39 @@ export interface MemoryRow {
   retainedDataBytes?: number;
 }
 
+/** Messages delivered to the app per second while a stream's missed messages are replayed. */
+export interface ReplayRow {
+  lib: string;
+  /** Messages replayed per sample. */
+  messages: number;
+  /** Median messages per second, from `open` to the last delivery. */
+  messagesPerSecond: number;
+  /** Median ms from `open` to the last delivery. */
+  ms: number;
+  /** Against the hand-written baseline on the same server. */
+  ratio: number | null;
+  samples: number[];
+}
+
+/** One server fanning messages out to many connected Node clients. */
+export interface FanoutRow {
+  server: string;
+  clients: number;
+  /** Messages published per sample; each goes to every client. */
+  messages: number;
+  /** Median messages published per second, counted once every client had every one of them. */
+  messagesPerSecond: number;
+  /** The same as frames delivered per second (`messagesPerSecond × clients`). */
+  deliveriesPerSecond: number;
+  /** Against socket.io in the same run. */
+  ratio: number | null;
+  /** Median CPU time over wall time of the server's process (100 = one core busy). */
+  serverCpuPercent: number;
+  /** The same for the process holding the clients. */
+  clientCpuPercent: number;
+  samples: number[];
+}
+
 /** One TypeScript source file of a package, and its length. */
 export interface SourceFileRow {
   /** Relative to the repository root, e.g. `packages/core/src/socket.ts`. */
@@ -73,8 +106,8 @@ export interface SourceFileRow {
 }
 
 export interface GoalRow {
-  /** The issue that set the goal: 8 (benchmarks) or 13 (core diet). */
-  issue: 8 | 13;
+  /** The issue that set the goal: 8 (benchmarks), 13 (core diet) or 14 (streams). */
+  issue: 8 | 13 | 14;
   goal: string;
   /** The figure the issue started from, as it states it; absent where it gave none. */
   before?: string;
@@ -107,5 +140,9 @@ export interface BenchResults {
   memory: MemoryRow[];
   /** Every .ts/.tsx file under packages/<name>/src, longest first (empty when not measured). */
   sources: SourceFileRow[];
+  /** A stream message against a plain `onMessage` route, per message (absent in older runs). */
+  streamCost?: CostRow[];
+  replay?: ReplayRow[];
+  fanout?: FanoutRow[];
   goals: GoalRow[];
 }

@@ -1,10 +1,17 @@
 // The functions the bundled page exposes as `globalThis.lifelineBench`, typed for the Node side.
+import type { Replayer } from './replay';
 
 /** Result of one throughput run inside the page. */
 export interface ThroughputSample {
   ms: number;
   messages: number;
   bytes: number;
+}
+
+/** One replay, timed in the page from the reconnect's `open` to the last delivery. */
+export interface ReplaySample {
+  ms: number;
+  messages: number;
 }
 
 /** Open and connect-attempt timestamps (`Date.now()`) recorded by a fleet of clients. */
@@ -27,6 +34,15 @@ export interface BenchPageApi {
   perMessage(lib: string, direction: 'receive' | 'send', count: number): Promise<number>;
   /** Nanoseconds per envelope decoded and routed: Lifeline `onMessage` or hand-written. */
   routing(router: 'lifeline' | 'hand-written', count: number): Promise<number>;
+  /**
+   * Nanoseconds per message delivered to the app by a `Socket` over the fake transport: a
+   * plain `onMessage` route, or a stream subscription (`seq` increasing).
+   */
+  streamCost(route: 'onMessage' | 'stream', count: number): Promise<number>;
+  /** Subscribes a client (`lifeline` or the hand-written baseline) to `stream`, then takes it down. */
+  replayPrepare(replayer: Replayer, url: string, stream: string): Promise<void>;
+  /** Reconnects the client prepared for `stream` and times the replay of `count` up to `head`. */
+  replayRun(stream: string, count: number, head: string, timeoutMs: number): Promise<ReplaySample>;
   /** Sends `count` messages of `size` bytes to an echo server and waits for every echo. */
   throughput(lib: string, url: string, count: number, size: number): Promise<ThroughputSample>;
   /** Opens `count` more clients of `lib` with its defaults, counting every attempt. */

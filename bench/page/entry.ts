@@ -5,6 +5,8 @@ import { adapters, type LibAdapter, variants } from '../libs/index';
 import type { BenchPageApi } from './api';
 import { closeFleet, fleetState, spawnFleet, waitFleetOpen } from './fleet';
 import { perMessage, routing } from './per-message';
+import { replayPrepare, replayRun } from './replay';
+import { streamCost } from './stream-cost';
 import { throughput } from './throughput';
 
 // Without a core build the bundler stubs `@lifeline/core`; the harness then skips Lifeline.
@@ -23,6 +25,9 @@ const api: BenchPageApi = {
   variants: () => availableVariants.map((lib) => lib.name),
   perMessage: (lib, direction, count) => perMessage(adapter(lib), direction, count),
   routing,
+  streamCost,
+  replayPrepare,
+  replayRun,
   throughput: (lib, url, count, size) => throughput(adapter(lib), url, count, size),
   spawnFleet: (lib, url, count) => spawnFleet(adapter(lib), url, count),
   fleetState,

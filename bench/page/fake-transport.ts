@@ -61,6 +61,12 @@ export class FakeWebSocket extends EventTarget {
     for (let i = 0; i < count; i++) this.fire(new MessageEvent('message', { data }));
   }
 
+  /** Delivers `frames[from]` … `frames[from + count - 1]`, each once, the way `receive` does. */
+  receiveEach(frames: readonly unknown[], from: number, count: number): void {
+    const end = from + count;
+    for (let i = from; i < end; i++) this.fire(new MessageEvent('message', { data: frames[i] }));
+  }
+
   private fire(event: Event): void {
     this.dispatchEvent(event);
     const handler = this[`on${event.type}` as 'onopen'];

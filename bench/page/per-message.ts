@@ -9,21 +9,26 @@ const PAYLOAD = envelopeOfSize(64);
 const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
- * Receives `count` messages in chunks and returns the median chunk's ns per message: a chunk
- * hit by a GC pause or by another process taking the CPU does not skew the sample.
+ * Times `count` deliveries in chunks (`deliver(from, n)` delivers messages `from` … `from + n - 1`)
+ * and returns the median chunk's ns per message: a chunk hit by a GC pause or by another
+ * process taking the CPU does not skew the sample.
  */
-function timeReceive(fake: FakeWebSocket, count: number, data: string): number {
+export function timeInChunks(count: number, deliver: (from: number, n: number) => void): number {
   const chunks = Math.max(1, Math.min(20, Math.floor(count / 5000)));
   const size = Math.floor(count / chunks);
   const perMessage: number[] = [];
   for (let done = 0; done < count; done += size) {
     const n = Math.min(size, count - done);
     const start = performance.now();
-    fake.receive(n, data);
+    deliver(done, n);
     perMessage.push(((performance.now() - start) * 1e6) / n);
   }
   return middle(perMessage);
 }
+
+/** Receives `count` copies of `data`, timed in chunks. */
+const timeReceive = (fake: FakeWebSocket, count: number, data: string): number =>
+  timeInChunks(count, (_from, n) => fake.receive(n, data));
 
 /** A timed chunk of sends lasts at least this long: the page clock ticks in 0.1 ms steps. */
 const SEND_CHUNK_MS = 10;

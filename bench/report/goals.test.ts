@@ -67,6 +67,7 @@ function run(change: (results: Measured) => void = () => {}): Measured {
       { path: 'packages/core/src/options.ts', lines: 297 },
       { path: 'packages/core/src/socket.ts', lines: 296 },
     ],
+    streamCost: [cost('onMessage route', 100, 1), cost('stream message', 108, 1.08)],
   };
   change(results);
   return results;
@@ -79,7 +80,7 @@ const goal = (results: Measured, name: RegExp) => {
 };
 
 describe('goals', () => {
-  it('lists every row of issue 13 with the figure it started from, then issue 8 without one', () => {
+  it('lists every row of issue 13 with the figure it started from, then issues 8 and 14', () => {
     const goals = evaluateGoals(run());
     expect(goals.map((row) => [row.issue, row.before])).toEqual([
       [13, '7,962 B'],
@@ -96,6 +97,7 @@ describe('goals', () => {
       [8, undefined],
       [8, undefined],
       [8, undefined],
+      [14, undefined],
     ]);
     expect(goals.filter((row) => row.issue === 13).every((row) => row.met)).toBe(true);
   });
@@ -125,6 +127,18 @@ describe('goals', () => {
       r.perMessage.receive[1] = cost('lifeline', 1104, 1.104);
     });
     expect(goal(results, /heartbeat off/)).toMatchObject({ measured: '1.104×', met: false });
+  });
+
+  it("judges a stream message's cost against the plain onMessage route", () => {
+    expect(goal(run(), /stream message/)).toMatchObject({
+      target: '≤ 1.1× onMessage',
+      measured: '1.08×',
+      met: true,
+    });
+    const slow = run((r) => {
+      r.streamCost = [cost('onMessage route', 100, 1), cost('stream message', 111, 1.11)];
+    });
+    expect(goal(slow, /stream message/)).toMatchObject({ measured: '1.11×', met: false });
   });
 
   it('holds the largest file under 300 lines and names it', () => {
@@ -158,6 +172,7 @@ describe('goals', () => {
       r.throughput = { small: [], large: [] };
       r.memory = [];
       r.sources = [];
+      r.streamCost = [];
     });
     for (const row of evaluateGoals(empty)) {
       expect(row, row.goal).toMatchObject({ measured: '—', met: null });
@@ -169,7 +184,7 @@ describe('goals tables', () => {
   it('puts the figures before and after side by side for issue 13, and keeps issue 8', () => {
     const results: BenchResults = { ...run(), goals: [] };
     results.goals = evaluateGoals(results);
-    const [diet, benchmarks] = goalsSections(results);
+    const [diet, benchmarks, streams] = goalsSections(results);
     expect(diet![0]).toBe('Goals of issue 13 (core diet)');
     expect(diet![1].split('\n')[0]).toMatch(
       /^\| goal +\| +before \(issue 13\) \| target +\| +measured \| result +\|$/,
@@ -180,5 +195,7 @@ describe('goals tables', () => {
     expect(benchmarks![1]).toMatch(
       /\| Throughput, 1 MiB messages +\| ≥ 0.97× native \| +0.90× \| \*\*not met\*\* \|/,
     );
+    expect(streams![0]).toBe('Goals of issue 14 (streams)');
+    expect(streams![1]).toMatch(/\| ≤ 1.1× onMessage \| +1.08× \| met +\|/);
   });
 });

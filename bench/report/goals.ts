@@ -1,4 +1,4 @@
-// The goals of issues 8 and 13 and whether a run met them. A goal that could not be measured
+// The goals of issues 8, 13 and 14 and whether a run met them. A goal that could not be measured
 // (e.g. Lifeline not built, or a suite left out with --only) is reported as such, never as met.
 // Issue 13 restates three goals of issue 8 (routing, idle heap, heap after close) with the same
 // targets: they are listed once, under issue 13, next to the figures that issue started from.
@@ -180,6 +180,19 @@ function benchmarks(results: Omit<BenchResults, 'goals'>): GoalRow[] {
   ];
 }
 
+/** Issue 14 (streams): a stream message costs about what a plain `onMessage` route does. */
+function streams(results: Omit<BenchResults, 'goals'>): GoalRow[] {
+  return [
+    ratioGoal(
+      14,
+      'Per-message cost of a stream message vs a plain `onMessage` route',
+      '≤ 1.1× onMessage',
+      rowOf(results.streamCost ?? [], 'stream message'),
+      (r) => r <= 1.1,
+    ),
+  ];
+}
+
 export function evaluateGoals(results: Omit<BenchResults, 'goals'>): GoalRow[] {
-  return [...coreDiet(results), ...benchmarks(results)];
+  return [...coreDiet(results), ...benchmarks(results), ...streams(results)];
 }

@@ -3,6 +3,7 @@
 import { FULL } from '../config';
 import type { BenchResults, CostRow } from '../results';
 import { fmt, fmtRatio } from '../stats';
+import { streamSections } from './streams';
 import { table } from './table';
 
 const ms = (value: number | null) => (value === null ? 'never' : `${fmt(value)} ms`);
@@ -22,7 +23,10 @@ function costTable(rows: CostRow[], baseline: string): string {
   );
 }
 
-/** Issue 13's goals with the figures it started from, then issue 8's that it does not restate. */
+/**
+ * Issue 13's goals with the figures it started from, then issue 8's that it does not restate,
+ * then issue 14's.
+ */
 export function goalsSections(results: BenchResults): [string, string][] {
   const of = (issue: number) => results.goals.filter((goal) => goal.issue === issue);
   const sections: [string, string][] = [
@@ -50,6 +54,15 @@ Issue 8's goals for routing (≤ 1.1× hand-written), idle heap (≤ 1.5× nativ
 closing (no growth) are issue 13's too, with the same targets: they are listed once, above.`,
     ],
   ];
+  if (of(14).length > 0) {
+    sections.push([
+      'Goals of issue 14 (streams)',
+      table(
+        ['goal', 'target', ' measured', 'result'],
+        of(14).map((goal) => [goal.goal, goal.target, goal.measured, met(goal.met)]),
+      ),
+    ]);
+  }
   return sections;
 }
 
@@ -176,6 +189,7 @@ export function renderTables(results: BenchResults, goalsFirst = false): string 
       ),
     ]);
   }
+  sections.push(...streamSections(results));
   if (goalsFirst) sections.unshift(...goalsSections(results));
   else sections.push(...goalsSections(results));
   return sections.map(([title, body]) => `### ${title}\n\n${body}\n`).join('\n');
@@ -266,6 +280,8 @@ ${renderTables(results, true)}
   functions over the first cycles, so it grows a few KB for any library. "Of which JS data"
   sums the objects, closures, arrays and strings of heap snapshots taken at the same two
   moments: what a leak would leave behind, and what the goal is judged on.
+- **Streams** (issue 14): a stream message's cost, replay throughput and server fan-out
+  against socket.io; the method of each is under its table.
 
 Benchmarks are not tests: CI runs \`--quick\` only to check the harness works
 (\`bench/bench-quick.e2e.test.ts\`), plus the size budget (\`bench/size-budget.int.test.ts\`).
