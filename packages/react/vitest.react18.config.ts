@@ -13,6 +13,7 @@ export default defineConfig({
     alias: [
       { find: '@lifeline/core', replacement: src('core') },
       { find: '@lifeline/react', replacement: src('react') },
+      { find: '@lifeline/testing', replacement: src('testing') },
       // Imports that Vite transforms (our sources and tests)...
       { find: /^react-dom(\/.*)?$/, replacement: 'react-dom18$1' },
       { find: /^react(\/.*)?$/, replacement: 'react18$1' },

@@ -1,39 +1,54 @@
 import { LifelineError, Socket } from '@lifeline/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { computed, effectScope, nextTick, ref, shallowRef } from 'vue';
-import { speakStreams } from '../../react/test/streamMock';
+import {
+  count,
+  push,
+  streamServer,
+  subscribers,
+  type TestServer,
+} from '../../react/test/streamServer';
 import { useSocket } from '../src/useSocket';
 import { useSubscription } from '../src/useSubscription';
-import { mockServer, mountSetup, settle, stopServers, WebSocket } from './harness';
+import { mountSetup, settle } from './harness';
 
 type Streams = { [room: `room:${string}`]: { chat: { text: string } } };
 type Typed = Socket<{}, {}, {}, Streams>;
 
 const sockets: Socket[] = [];
+const servers: TestServer[] = [];
 beforeEach(() => {
   vi.useFakeTimers();
 });
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.dispose();
-  stopServers();
+  for (const server of servers.splice(0)) server.stop();
   vi.useRealTimers();
 });
 
-/** A socket on a fresh mock server that speaks streams, open once settled. */
+function newServer(refuse: string[] = []): TestServer {
+  const server = streamServer(refuse);
+  servers.push(server);
+  return server;
+}
+
+/** A socket on a fresh fake server, open once settled. */
 function streamSocket(url: string, refuse: string[] = []) {
-  const streams = speakStreams(mockServer(url), refuse);
-  const socket: Typed = new Socket<{}, {}, {}, Streams>(url, { WebSocket });
+  const streams = newServer(refuse);
+  const socket: Typed = new Socket<{}, {}, {}, Streams>(url, { WebSocket: streams.WebSocket });
   sockets.push(socket as Socket);
   return { socket, streams };
 }
 
 describe('useSubscription (Vue)', () => {
   it('goes live in a component, delivers the messages and moves the position', async () => {
-    const streams = speakStreams(mockServer('ws://v.test/'));
+    const streams = newServer();
     const lines: string[] = [];
     const { wrapper, result } = mountSetup(
       () => {
-        const { socket } = useSocket<{}, {}, {}, Streams>('ws://v.test/', { WebSocket });
+        const { socket } = useSocket<{}, {}, {}, Streams>('ws://v.test/', {
+          WebSocket: streams.WebSocket,
+        });
         return useSubscription(socket, 'room:1', (data) => lines.push(data.text));
       },
       ({ status, position }) => `${status.value}@${position.value?.seq}`,
@@ -49,7 +64,7 @@ describe('useSubscription (Vue)', () => {
     expect(result.subscription.value?.stream).toBe('room:1');
     wrapper.unmount();
     await settle();
-    expect(streams.count('subscribe')).toBe(1);
+    expect(count(streams, 'subscribe')).toBe(1);
   });
 
   it('follows a stream getter: unsubscribes the old stream, subscribes the new', async () => {
@@ -70,9 +85,9 @@ describe('useSubscription (Vue)', () => {
     expect(status.value).toBe('subscribing'); // at once: the watcher flushes synchronously
     await settle();
     expect(status.value).toBe('live');
-    expect(streams.count('unsubscribe', 'room:1')).toBe(1);
-    expect(streams.subscribers('room:1')).toBe(0);
-    expect(streams.subscribers('room:2')).toBe(1);
+    expect(count(streams, 'unsubscribe', 'room:1')).toBe(1);
+    expect(subscribers(streams, 'room:1')).toBe(0);
+    expect(subscribers(streams, 'room:2')).toBe(1);
     streams.publish('room:1', 'chat', { text: 'old' });
     streams.publish('room:2', 'chat', { text: 'new' });
     expect(lines).toEqual(['new']);
@@ -88,7 +103,7 @@ describe('useSubscription (Vue)', () => {
     const { status, position, subscription } = scope.run(() => useSubscription(source, stream))!;
     await settle();
     expect([status.value, position.value, subscription.value]).toEqual(['idle', undefined, null]);
-    expect(first.streams.frames).toEqual([]);
+    expect(first.streams.received).toEqual([]);
 
     source.value = first.socket;
     await settle();
@@ -96,13 +111,13 @@ describe('useSubscription (Vue)', () => {
     source.value = second.socket;
     await settle();
     expect(status.value).toBe('live');
-    expect(first.streams.count('unsubscribe', 'room:1')).toBe(1);
-    expect(second.streams.subscribers('room:1')).toBe(1);
+    expect(count(first.streams, 'unsubscribe', 'room:1')).toBe(1);
+    expect(subscribers(second.streams, 'room:1')).toBe(1);
 
     stream.value = null;
     expect([status.value, subscription.value]).toEqual(['idle', null]);
     await settle();
-    expect(second.streams.count('unsubscribe', 'room:1')).toBe(1);
+    expect(count(second.streams, 'unsubscribe', 'room:1')).toBe(1);
     scope.stop();
   });
 
@@ -117,7 +132,7 @@ describe('useSubscription (Vue)', () => {
     expect(handle.status).toBe('live');
     scope.stop();
     await settle();
-    expect(streams.count('unsubscribe', 'room:1')).toBe(1);
+    expect(count(streams, 'unsubscribe', 'room:1')).toBe(1);
     expect(handle.status).toBe('closed');
     expect(handle.eventNames()).toEqual([]);
     expect(socket.eventNames().map((name) => [name, socket.listenerCount(name)])).toEqual(before);
@@ -141,7 +156,7 @@ describe('useSubscription (Vue)', () => {
     expect(seq.value).toBe('0');
     streams.publish('room:1', 'chat', { text: 'a' });
     expect(seq.value).toBe('1');
-    streams.push('room:1', '1', 'chat', { text: 'a again' }); // a duplicate: position unchanged
+    push(streams, 'room:1', '1', 'chat', { text: 'a again' }); // a duplicate: position unchanged
     expect(seq.value).toBe('1');
     expect(runs).toBe(2);
     scope.stop();
@@ -162,7 +177,7 @@ describe('useSubscription (Vue)', () => {
     expect(errors[0]).toBeInstanceOf(LifelineError);
     expect(errors[0]).toMatchObject({ code: 'ERR_REMOTE', remote: { code: 'FORBIDDEN' } });
     expect(socketErrors).not.toHaveBeenCalled();
-    expect(streams.count('subscribe')).toBe(1);
+    expect(count(streams, 'subscribe')).toBe(1);
     scope.stop();
   });
 
@@ -174,7 +189,10 @@ describe('useSubscription (Vue)', () => {
       useSubscription(socket, 'room:1', undefined, { data: () => ({ token: token.value }) }),
     );
     await settle();
-    expect(streams.frames[0]).toMatchObject({ type: 'subscribe', data: { data: { token: 't1' } } });
+    expect(streams.received[0]?.envelope).toMatchObject({
+      type: 'subscribe',
+      data: { data: { token: 't1' } },
+    });
     scope.stop();
   });
 });
