@@ -1,8 +1,10 @@
 // The reference server (server.ts) against the real Lifeline client and raw `ws` clients:
-// request/reply, error replies, heartbeat pong, and the id dedupe that at-least-once
-// requests depend on, including a real drop in the middle of a request.
+// request/reply, error replies, heartbeat pong, the id dedupe that at-least-once requests
+// depend on (including a real drop in the middle of a request), streams with resume, and the
+// whole conformance kit (@lifeline/conformance) with the four fixture handlers below.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { runConformance } from '@lifeline/conformance';
 import { LifelineError, Socket, type SocketOptions } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, WebSocket as WS } from 'ws';
@@ -11,6 +13,7 @@ import {
   type Handler,
   ProtocolError,
   type ProtocolOptions,
+  StreamLog,
 } from './server';
 
 const cleanup: Array<() => unknown> = [];
@@ -19,7 +22,7 @@ afterEach(async () => {
 });
 
 async function serve(handlers: Record<string, Handler>, options?: ProtocolOptions) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 });
   await once(wss, 'listening');
   const detach = attachLifelineProtocol(wss, handlers, options);
   cleanup.push(async () => {
@@ -201,5 +204,106 @@ describe('attachLifelineProtocol', () => {
     await wait(60);
     peer.ws.send('{"type":"count","id":"1"}');
     expect((await peer.next(2)).map((frame) => frame.data)).toEqual([1, 2]);
+  });
+});
+
+/** The handlers @lifeline/conformance calls, for a test deployment of the reference server. */
+function conformanceHandlers(streams: StreamLog): Record<string, Handler> {
+  const runs = new Map<string, number>(); // conformance.echo runs by data.key
+  return {
+    'conformance.echo': async (data) => {
+      const { key, delay } = (data ?? {}) as { key?: unknown; delay?: unknown };
+      if (typeof key === 'string') runs.set(key, (runs.get(key) ?? 0) + 1);
+      if (typeof delay === 'number') await wait(Math.min(delay, 5000));
+      return data;
+    },
+    'conformance.count': (data) => runs.get(String((data as { key?: unknown })?.key)) ?? 0,
+    'conformance.fail': (data) => {
+      const { message, code } = data as { message: string; code: string };
+      throw new ProtocolError(message, code);
+    },
+    'conformance.publish': (data) => {
+      const message = data as { stream: string; type: string; data: unknown };
+      return streams.publish(message.stream, message.type, message.data);
+    },
+  };
+}
+// conformance:small:* streams keep 5 messages, so a resume past that window can be checked.
+const conformanceStreams = () =>
+  new StreamLog((stream) => (stream.startsWith('conformance:small:') ? 5 : 1000));
+
+describe('streams', () => {
+  it('delivers live messages to a Lifeline subscription and resumes after a drop without gaps', async () => {
+    const streams = new StreamLog();
+    const { wss, url } = await serve({}, { streams });
+    const socket = client(url);
+    const seen: unknown[] = [];
+    const room = socket.subscribe('room:1', (data) => seen.push(data));
+    while (room.status !== 'live') await wait(5);
+    streams.publish('room:1', 'chat', 1);
+    streams.publish('room:1', 'chat', 2);
+    while (seen.length < 2) await wait(5);
+
+    for (const ws of wss.clients) ws.terminate(); // published while the client is away:
+    streams.publish('room:1', 'chat', 3);
+    streams.publish('room:1', 'chat', 4);
+    while (seen.length < 4) await wait(5);
+    streams.publish('room:1', 'chat', 5);
+    while (seen.length < 5) await wait(5);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(room.position?.seq).toBe('5');
+  });
+
+  it('answers a resume it cannot honour with recovered: false and no replay', async () => {
+    const streams = new StreamLog(() => 2);
+    const { url } = await serve({}, { streams });
+    const { epoch } = streams.publish('s', 't', 1);
+    for (const n of [2, 3, 4]) streams.publish('s', 't', n);
+    const peer = await raw(url);
+    peer.ws.send(
+      JSON.stringify({
+        type: 'subscribe',
+        id: 'a',
+        data: { stream: 's', since: { epoch, seq: '1' } },
+      }),
+    );
+    peer.ws.send(
+      JSON.stringify({
+        type: 'subscribe',
+        id: 'b',
+        data: { stream: 's', since: { epoch, seq: '2' } },
+      }),
+    );
+    const frames = await peer.next(4);
+    expect(frames).toEqual([
+      { type: 'subscribe', re: 'a', data: { epoch, seq: '4', recovered: false } },
+      { type: 'subscribe', re: 'b', data: { epoch, seq: '4', recovered: true } },
+      { type: 't', stream: 's', epoch, seq: '3', data: 3 },
+      { type: 't', stream: 's', epoch, seq: '4', data: 4 },
+    ]);
+  });
+
+  it('refuses a subscribe without a stream with INVALID_STREAM', async () => {
+    const { url } = await serve({});
+    const peer = await raw(url);
+    peer.ws.send('{"type":"subscribe","id":"x","data":{"since":{"epoch":"e","seq":"01"}}}');
+    expect(await peer.next()).toEqual([
+      {
+        type: 'subscribe',
+        re: 'x',
+        error: { message: expect.any(String), code: 'INVALID_STREAM' },
+      },
+    ]);
+  });
+});
+
+describe('conformance', () => {
+  it('passes every check of @lifeline/conformance', async () => {
+    const streams = conformanceStreams();
+    const { url } = await serve(conformanceHandlers(streams), { streams });
+    const report = await runConformance(url, { maxPayload: 64 * 1024 });
+    expect(report.results.filter((result) => result.status !== 'pass')).toEqual([]);
+    expect(report.results.length).toBeGreaterThanOrEqual(20);
+    expect(report.ok).toBe(true);
   });
 });

@@ -1,6 +1,9 @@
 // A reference server side of the Lifeline envelope protocol for Node's `ws`: it answers
-// requests (remembering replies by id, because requests are at-least-once) and heartbeat
-// pings. Run it with `npx tsx docs/examples/server.ts`; tested in server.int.test.ts.
+// requests (remembering replies by id, because requests are at-least-once), heartbeat pings,
+// and stream subscriptions with resume from an in-memory log. Run it with
+// `npx tsx docs/examples/server.ts`; tested in server.int.test.ts, which also runs the
+// conformance kit (@lifeline/conformance) against it.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -42,7 +45,82 @@ export interface ProtocolOptions {
    * so ids are remembered per key; the default trusts ids to be globally unique.
    */
   clientKey?: (request: IncomingMessage) => string;
+  /** The streams clients can subscribe to; publish on it. Default: a new `StreamLog()`. */
+  streams?: StreamLog;
 }
+
+/** One stream message, as it goes on the wire. */
+export interface StreamMessage {
+  type: string;
+  stream: string;
+  epoch: string;
+  seq: string;
+  data?: unknown;
+}
+
+/** A place in a stream, as clients send it in `since`. */
+export interface Position {
+  epoch: string;
+  seq: string;
+}
+
+/**
+ * Each stream's recent messages in memory, numbered "1", "2", … within a random `epoch`: after
+ * a restart the epoch is new, so clients resync instead of trusting old numbers. Seqs are
+ * decimal strings; BigInt keeps them exact past 2^53.
+ */
+export class StreamLog {
+  private readonly logs = new Map<string, { epoch: string; head: bigint; kept: StreamMessage[] }>();
+  private readonly listeners = new Set<(message: StreamMessage) => void>();
+
+  /** `keep(stream)`: how many messages of a stream a resume can still replay. */
+  constructor(private readonly keep: (stream: string) => number = () => 1000) {}
+
+  /** Appends a message and sends it to every subscriber of `stream`. */
+  publish(stream: string, type: string, data?: unknown): Position {
+    const log = this.logOf(stream);
+    log.head++;
+    const message = { type, stream, epoch: log.epoch, seq: String(log.head), data };
+    log.kept.push(message);
+    if (log.kept.length > this.keep(stream)) log.kept.shift();
+    for (const listener of [...this.listeners]) listener(message);
+    return { epoch: message.epoch, seq: message.seq };
+  }
+
+  /** The head, and every message after `since`, or `recovered: false` when some are gone. */
+  read(stream: string, since?: Position) {
+    const { epoch, head, kept } = this.logOf(stream);
+    const seq = String(head);
+    if (!since) return { epoch, seq, recovered: true, messages: [] };
+    const after = BigInt(since.seq);
+    const oldest = kept[0] ? BigInt(kept[0].seq) : head + 1n;
+    const recovered = since.epoch === epoch && after <= head && after + 1n >= oldest;
+    const messages = recovered ? kept.filter((message) => BigInt(message.seq) > after) : [];
+    return { epoch, seq, recovered, messages };
+  }
+
+  /** Calls `listener` for every message published from now on; returns a stop function. */
+  listen(listener: (message: StreamMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private logOf(stream: string) {
+    let log = this.logs.get(stream);
+    if (!log) {
+      log = { epoch: randomUUID(), head: 0n, kept: [] };
+      this.logs.set(stream, log);
+    }
+    return log;
+  }
+}
+
+/** `data.since` of a subscribe, when it is a valid position. */
+const isPosition = (value: unknown): value is Position =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Position).epoch === 'string' &&
+  /^(0|[1-9][0-9]*)$/.test(String((value as Position).seq));
 
 interface Envelope {
   type: string;
@@ -81,6 +159,7 @@ export function attachLifelineProtocol(
   options: ProtocolOptions = {},
 ): () => void {
   const { dedupeMs = 60_000, dedupeMax = 10_000, clientKey = () => '' } = options;
+  const streams = options.streams ?? new StreamLog();
   // key → encoded reply. A Map iterates in insertion order and every entry lives equally
   // long, so the oldest entries are always at the front.
   const replies = new Map<string, { reply: Promise<string>; expires: number }>();
@@ -108,18 +187,61 @@ export function attachLifelineProtocol(
 
   const onConnection = (socket: WebSocket, request: IncomingMessage) => {
     const context: HandlerContext = { socket, request };
+    const send = (envelope: object) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(envelope));
+    };
+    // stream → stop listening. A new subscribe to the same stream replaces the old one (that
+    // is how a client heals a gap); closing the connection ends them all.
+    const subscriptions = new Map<string, () => void>();
+    const unsubscribe = (stream: string) => {
+      subscriptions.get(stream)?.();
+      subscriptions.delete(stream);
+    };
+    socket.on('close', () => {
+      for (const stop of subscriptions.values()) stop();
+    });
+    // A frame over `maxPayload` makes ws close the connection with 1009 and emit `error`;
+    // without a listener that error would take the whole process down.
+    socket.on('error', () => {});
+
+    const subscribe = (id: string, data: unknown) => {
+      const { stream, since = undefined } = (data ?? {}) as { stream?: unknown; since?: unknown };
+      if (typeof stream !== 'string' || stream === '' || !(since == null || isPosition(since))) {
+        const message = 'data must be { stream, since?: { epoch, seq } }';
+        return send({ type: 'subscribe', re: id, error: { message, code: 'INVALID_STREAM' } });
+      }
+      unsubscribe(stream);
+      // Reply, replay and listen in one synchronous step: nothing published in between is
+      // lost or sent twice.
+      const { messages, ...head } = streams.read(stream, since ?? undefined);
+      send({ type: 'subscribe', re: id, data: head });
+      for (const message of messages) send(message);
+      subscriptions.set(
+        stream,
+        streams.listen((message) => message.stream === stream && send(message)),
+      );
+    };
+
     socket.on('message', async (raw, isBinary) => {
       if (isBinary) return; // envelopes are text frames; binary is yours to define
       const envelope = parseEnvelope(raw.toString());
       if (!envelope) return; // not an envelope: clients may send plain text too
 
       // Heartbeat: any frame proves the connection alive; a pong also gives the latency.
-      if (envelope.type === 'ping' && envelope.id === undefined) {
-        socket.send('{"type":"pong"}');
+      if (envelope.type === 'ping') {
+        send({ type: 'pong', data: envelope.data });
         return;
       }
 
+      // The other reserved types: stream subscriptions, and pongs (nothing to answer).
       const { id } = envelope;
+      if (envelope.type === 'subscribe' && id !== undefined) return subscribe(id, envelope.data);
+      if (envelope.type === 'unsubscribe') {
+        const { stream } = (envelope.data ?? {}) as { stream?: unknown };
+        return typeof stream === 'string' ? unsubscribe(stream) : undefined;
+      }
+      if (envelope.type === 'pong') return;
+
       if (id === undefined) {
         // An event: run the handler, nobody waits for an answer.
         const handler = Object.hasOwn(handlers, envelope.type) ? handlers[envelope.type] : null;
@@ -155,14 +277,22 @@ export function attachLifelineProtocol(
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.argv[2] ?? 8080);
   const wss = new WebSocketServer({ host: '127.0.0.1', port, maxPayload: 64 * 1024 });
-  attachLifelineProtocol(wss, {
-    echo: (data) => data,
-    sum: (data) => {
-      const { a, b } = data as { a: unknown; b: unknown };
-      if (typeof a !== 'number' || typeof b !== 'number')
-        throw new ProtocolError('a and b must be numbers', 'BAD_INPUT');
-      return a + b;
+  const streams = new StreamLog();
+  attachLifelineProtocol(
+    wss,
+    {
+      echo: (data) => data,
+      sum: (data) => {
+        const { a, b } = data as { a: unknown; b: unknown };
+        if (typeof a !== 'number' || typeof b !== 'number')
+          throw new ProtocolError('a and b must be numbers', 'BAD_INPUT');
+        return a + b;
+      },
     },
-  });
+    { streams },
+  );
+  // A stream to subscribe to: `socket.subscribe('clock', (data) => …)`.
+  const clock = setInterval(() => streams.publish('clock', 'tick', { now: Date.now() }), 1000);
+  wss.on('close', () => clearInterval(clock));
   wss.on('listening', () => console.log(`Lifeline demo server on ws://127.0.0.1:${port}`));
 }
