@@ -10,8 +10,14 @@ import { join } from 'node:path';
 const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'];
 
 export interface NginxOptions {
-  /** Port of the WebSocket server behind the proxy. */
-  upstreamPort: number;
+  /** Port of the WebSocket server behind the proxy (or give `upstreamPorts`). */
+  upstreamPort?: number;
+  /**
+   * Several servers behind the proxy, round robin without stickiness. A refused connection is
+   * passed to the next server, and no server is ever marked down (`max_fails=0`): nodes that
+   * restart every second are back before any fail_timeout would end.
+   */
+  upstreamPorts?: number[];
   /** nginx `proxy_read_timeout` (e.g. `'1s'`): idle upstream connections are cut after it. */
   readTimeout?: string;
 }
@@ -53,20 +59,25 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 function config(dir: string, port: number, options: NginxOptions): string {
+  const fleet = options.upstreamPorts;
+  const upstream = fleet
+    ? `upstream fleet {\n${fleet.map((p) => `    server 127.0.0.1:${p} max_fails=0;`).join('\n')}\n  }\n  `
+    : '';
+  const target = fleet ? 'fleet' : `127.0.0.1:${options.upstreamPort}`;
   return `daemon off;
 master_process off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
-events { worker_connections 128; }
+events { worker_connections ${fleet ? 1024 : 128}; }
 http {
   access_log off;
   client_body_temp_path ${dir}/client_body;
   proxy_temp_path ${dir}/proxy;
-  server {
+  ${upstream}server {
     listen 127.0.0.1:${port};
     location / {
-      proxy_pass http://127.0.0.1:${options.upstreamPort};
+      proxy_pass http://${target};
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection "upgrade";

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { isStreamName, MAX_STREAM_LENGTH } from './arguments';
-import type { ReplyCache } from './dedupe';
+import type { ReplyStore } from './dedupe';
 import {
   decodeEnvelope,
   describeError,
@@ -24,7 +24,7 @@ import type { Authorize, Context, RequestHandler, ServerEvents, ServerStats } fr
 export interface ConnectionHost {
   readonly store: StreamStore;
   readonly authorize: Authorize | undefined;
-  readonly replies: ReplyCache;
+  readonly replies: ReplyStore;
   readonly stats: ServerStats;
   readonly events: SafeEvents<ServerEvents>;
   handlerFor(type: string): RequestHandler | undefined;
@@ -125,8 +125,13 @@ export class Connection {
   }
 
   private request(type: string, id: string, data: unknown): void {
-    const { reply, shared } = this.host.replies.run(id, () => this.execute(type, id, data));
-    if (shared) this.host.stats.deduped++;
+    const { reply, shared } = this.host.replies.run(
+      id,
+      () => this.execute(type, id, data),
+      (message, code) => encodeErrorReply(type, id, message, code),
+    );
+    if (shared === true) this.host.stats.deduped++;
+    else if (shared !== false) void shared.then((was) => was && this.host.stats.deduped++);
     reply.then((text) => this.sendText(text));
   }
 
@@ -207,6 +212,13 @@ export class Connection {
     } catch (error) {
       this.host.report(error);
       if (this.closed) return;
+      // A shared store that is down comes back: an error reply would end the client's
+      // subscription for good, while 1013 makes it reconnect later and resume from its position.
+      if ((error as { code?: unknown } | null)?.code === 'ERR_STORE_UNAVAILABLE') {
+        this.drop(stream);
+        this.context.close(1013, 'store unavailable');
+        return;
+      }
       return refuse('The stream could not be read', 'INTERNAL');
     }
     if (this.closed || this.subscriptions.get(stream) !== subscription) return;

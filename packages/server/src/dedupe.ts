@@ -5,16 +5,47 @@
 // No timers: finished replies sit in a Map in the order they finished, which with one fixed
 // window is also the order they expire, so each lookup drops expired entries from the front.
 
-/** What {@link ReplyCache.run} hands back. */
+/** What {@link ReplyStore.run} hands back. */
 export interface CachedRun {
   /** The encoded reply. Never rejects. */
   reply: Promise<string>;
-  /** True when this call did not execute: it shares a running or finished execution. */
-  shared: boolean;
+  /**
+   * True when this call did not execute: it shares a running or finished execution. A shared
+   * store only knows once it asked (a promise that never rejects).
+   */
+  shared: boolean | Promise<boolean>;
 }
 
-/** Replies by request id, kept `window` ms after they finished. */
-export class ReplyCache {
+/**
+ * Where replies are remembered by request id: {@link ReplyCache} in process memory by default,
+ * or a shared one (Redis) so that a request resent to another node does not run again.
+ */
+export interface ReplyStore {
+  /**
+   * The reply for `id`: remembered, shared with a running execution, or `execute()`'s.
+   * `refuse(message, code)` encodes an error reply for when the store itself cannot answer.
+   */
+  run(
+    id: string,
+    execute: () => Promise<string>,
+    refuse?: (message: string, code: string) => string,
+  ): CachedRun;
+  /** Called by the server's `close()`: forget or stop waiting; no new runs follow. */
+  close(): void;
+}
+
+/** A stream store that also keeps request replies (a shared one, so dedupe spans nodes). */
+export interface ReplyStoreProvider {
+  replyStore(window: number): ReplyStore;
+}
+
+/** True when `store` offers a shared {@link ReplyStore} for the server to use. */
+export function providesReplies(store: object): store is ReplyStoreProvider {
+  return typeof (store as Partial<ReplyStoreProvider>).replyStore === 'function';
+}
+
+/** Replies by request id, kept `window` ms after they finished, in this process. */
+export class ReplyCache implements ReplyStore {
   private readonly running = new Map<string, Promise<string>>();
   private readonly finished = new Map<string, { reply: string; expires: number }>();
   private closed = false;
@@ -28,7 +59,7 @@ export class ReplyCache {
    * The reply for `id`: the remembered one, the running execution's, or `execute()`'s.
    * `execute` must encode failures as a reply rather than reject.
    */
-  run(id: string, execute: () => Promise<string>): CachedRun {
+  run(id: string, execute: () => Promise<string>): CachedRun & { shared: boolean } {
     this.dropExpired();
     const done = this.finished.get(id);
     if (done) return { reply: Promise.resolve(done.reply), shared: true };

@@ -2,7 +2,12 @@
 // for clients travel as error replies instead; see ReplyError.
 
 /** Stable codes of {@link ServerError}. */
-export type ServerErrorCode = 'ERR_INVALID_OPTION' | 'ERR_INVALID_ARGUMENT' | 'ERR_CLOSED';
+export type ServerErrorCode =
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_CLOSED'
+  /** A shared store (Redis) cannot be reached; the call may succeed once it is back. */
+  | 'ERR_STORE_UNAVAILABLE';
 
 /** Thrown by the server API; `code` is stable, `message` says what to fix. */
 export class ServerError extends Error {

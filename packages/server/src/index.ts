@@ -4,10 +4,12 @@
 // composes connection.ts (one client: frame routing, requests, subscriptions), subscription.ts
 // (the pending-buffer handshake of one stream), dedupe.ts (replies by request id),
 // memory-store.ts (the default StreamStore), origin.ts, options.ts, seq.ts, envelope.ts.
+// redis-store.ts (+ redis/) is the separate entry `@lifeline/server/redis`.
 
 import type { ServerOptions } from './options';
 import { LifelineServer } from './server';
 
+export type { CachedRun, ReplyStore, ReplyStoreProvider } from './dedupe';
 export { decodeEnvelope, type Envelope } from './envelope';
 export { ReplyError, ServerError, type ServerErrorCode } from './errors';
 export { type MemoryStoreOptions, memoryStore } from './memory-store';

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { checkPublish, checkType } from './arguments';
 import { Connection, type ConnectionHost } from './connection';
-import { ReplyCache } from './dedupe';
+import { providesReplies, ReplyCache, type ReplyStore } from './dedupe';
 import { ServerError } from './errors';
 import { SafeEvents } from './events';
 import { matchesPath, rejectHandshake } from './handshake';
@@ -33,7 +33,7 @@ export class LifelineServer {
   private readonly wss: WebSocketServer;
   private readonly handlers = new Map<string, RequestHandler>();
   private readonly events: SafeEvents<ServerEvents>;
-  private readonly replies: ReplyCache;
+  private readonly replies: ReplyStore;
   private readonly connections = new Set<Connection>();
   private readonly byStream = new Map<string, Set<Connection>>();
   private readonly originAllowed: (origin: string | undefined, host: string | undefined) => boolean;
@@ -57,7 +57,11 @@ export class LifelineServer {
     this.options = resolved;
     this.originAllowed = createOriginCheck(resolved.allowOrigins);
     this.events = new SafeEvents<ServerEvents>(this.report);
-    this.replies = new ReplyCache(resolved.dedupeWindow);
+    // A shared store (Redis) keeps replies too, so a request resent to another node runs once.
+    const { store, dedupeWindow } = resolved;
+    this.replies = providesReplies(store)
+      ? store.replyStore(dedupeWindow)
+      : new ReplyCache(dedupeWindow);
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
