@@ -6,6 +6,8 @@ export {
   type UseSocketContextResult,
   useSocketContext,
 } from './context';
+export { NOT_RECONNECTING, type ReconnectInfo } from './reconnectInfo';
+export { useReconnectInfo } from './useReconnectInfo';
 export { type IncomingEnvelope, type UseSocketResult, useSocket } from './useSocket';
 export { useSocketMessage } from './useSocketMessage';
 export { useSocketStatus } from './useSocketStatus';

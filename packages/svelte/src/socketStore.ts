@@ -1,0 +1,154 @@
+import {
+  type Envelope,
+  LifelineError,
+  type MessageMap,
+  type RequestMap,
+  type RequestOptions,
+  Socket,
+  type SocketOptions,
+  type Status,
+  type StreamMap,
+  type UrlInput,
+} from '@lifeline/core';
+import { isServer } from './environment';
+import { type Readable, readable } from './readable';
+import { afterStatus, NOT_RECONNECTING, type ReconnectInfo, retryScheduled } from './reconnect';
+import { isSocket } from './source';
+
+/**
+ * An incoming envelope of socket type `S`: a union discriminated by `type`, so checking
+ * `message.type === 'chat'` types `message.data` as the chat data.
+ */
+export type IncomingEnvelope<S extends Socket> =
+  S extends Socket<infer In>
+    ? { [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] } }[keyof In & string]
+    : Envelope;
+
+/** The value of a {@link SocketStore}: status, retry countdown data and the last message. */
+export interface SocketState<S extends Socket = Socket> extends ReconnectInfo {
+  /** The socket's status; `'idle'` while there is no socket (no subscriber yet, or on the server). */
+  readonly status: Status;
+  /**
+   * The last envelope `onMessage` handlers got while the store had subscribers: never a
+   * request's reply or a protocol frame (`ping`, `pong`, `subscribe`, `unsubscribe`).
+   */
+  readonly lastMessage: IncomingEnvelope<S> | undefined;
+}
+
+/** What {@link socketStore} returns: a readable of {@link SocketState}, the socket, its methods. */
+export interface SocketStore<S extends Socket = Socket> extends Readable<SocketState<S>> {
+  /**
+   * The socket: the one you passed, or, for a URL, the one made for the current subscribers
+   * (`null` before the first subscriber, after the last has left, and during server rendering).
+   */
+  readonly socket: S | null;
+  /** `socket.send`. Throws `ERR_NOT_OPEN` while there is no socket. */
+  send: S['send'];
+  /** `socket.sendJson`. Throws `ERR_NOT_OPEN` while there is no socket. */
+  sendJson: S['sendJson'];
+  /** `socket.request`. Rejects with `ERR_NOT_OPEN` while there is no socket. */
+  request: S['request'];
+}
+
+const INITIAL: SocketState = Object.freeze({
+  ...NOT_RECONNECTING,
+  status: 'idle',
+  lastMessage: undefined,
+});
+
+function noSocket(): LifelineError {
+  return new LifelineError(
+    'ERR_NOT_OPEN',
+    'This socket store has no socket: it creates one for its first subscriber (`$store` in a ' +
+      'component), never during server rendering, and disposes it after the last. Send from a ' +
+      'component that reads the store.',
+  );
+}
+
+/**
+ * A store of a Lifeline socket for Svelte 4 and 5 components (`$chat.status`).
+ *
+ * Given a URL, the store makes the socket when its first subscriber arrives and disposes it
+ * (a microtask) after the last one leaves, so components that share the store share one
+ * connection. Given a `Socket`, it only listens: the socket stays yours to close. During server
+ * rendering it creates and listens to nothing, and reads `'idle'`.
+ *
+ * The value changes on a status change, when a retry is scheduled (`attempt`, `delay`,
+ * `retryAt` for a "reconnecting in 3 s" countdown) and on each incoming envelope.
+ *
+ * @example
+ * ```svelte
+ * <script>
+ *   import { socketStore } from '@lifeline/svelte';
+ *   const chat = socketStore('wss://chat.example/ws', { heartbeat: true });
+ * </script>
+ *
+ * <p>{$chat.status}</p>
+ * <button onclick={() => chat.sendJson('chat', { text: 'hi' })}>Say hi</button>
+ * ```
+ */
+export function socketStore<S extends Socket>(socket: S): SocketStore<S>;
+export function socketStore<
+  // Untyped by default, like `new Socket(url)`.
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
+  In extends MessageMap = any,
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
+  Out extends MessageMap = any,
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
+  Req extends RequestMap = any,
+  // biome-ignore lint/suspicious/noExplicitAny: open maps default to untyped messages
+  Streams extends StreamMap = any,
+>(url: UrlInput, options?: SocketOptions): SocketStore<Socket<In, Out, Req, Streams>>;
+export function socketStore(target: Socket | UrlInput, options?: SocketOptions): SocketStore {
+  const given = isSocket(target) ? target : null;
+  let socket: Socket | null = given;
+
+  const state = readable<SocketState>(INITIAL, (set) => {
+    if (isServer()) return () => {};
+    const current = given ?? new Socket(target as UrlInput, options);
+    socket = current;
+    let value: SocketState = { ...INITIAL, status: current.status };
+    set(value);
+    const update = (next: SocketState) => {
+      value = next;
+      set(next);
+    };
+    // One status listener updates status and retry info together: one notification a change.
+    const onStatus = (status: Status) =>
+      update({ ...value, ...afterStatus(value, status), status });
+    const onRetry = (event: { attempt: number; delay: number }) =>
+      update({ ...value, ...retryScheduled(event) });
+    current.on('status', onStatus);
+    current.on('reconnecting', onRetry);
+    const offMessage = current.onMessage('*', (envelope: Envelope) =>
+      update({ ...value, lastMessage: envelope as SocketState['lastMessage'] }),
+    );
+    return () => {
+      current.off('status', onStatus);
+      current.off('reconnecting', onRetry);
+      offMessage();
+      if (!given) {
+        socket = null;
+        current.dispose();
+      }
+      set(INITIAL);
+    };
+  });
+
+  return {
+    subscribe: state.subscribe,
+    get socket() {
+      return socket;
+    },
+    send: (data) => {
+      if (!socket) throw noSocket();
+      return socket.send(data);
+    },
+    sendJson: (type: string, data?: unknown) => {
+      if (!socket) throw noSocket();
+      return socket.sendJson(type, data);
+    },
+    request: (type: string, data?: unknown, requestOptions?: RequestOptions) =>
+      socket ? socket.request(type, data, requestOptions) : Promise.reject(noSocket()),
+  } as SocketStore;
+}
