@@ -91,7 +91,7 @@ const PEERS: Entry[] = [
   { name: 'robust-websocket', source: `export { default } from 'robust-websocket';` },
 ];
 
-const ADAPTER_EXTERNALS = ['react', 'react/*', 'vue', '@lifeline/core'];
+const ADAPTER_EXTERNALS = ['react', 'react/*', 'vue', 'svelte', 'svelte/*', '@lifeline/core'];
 
 /** One row per way to load core: both script tags, each ESM entry tree-shaken, all-in. */
 async function coreRows(): Promise<SizeRow[]> {
@@ -140,13 +140,13 @@ async function coreRows(): Promise<SizeRow[]> {
 export async function measureSizes(): Promise<SizeRow[]> {
   if (!coreBuilt()) throw new Error(`Lifeline is not built (${CORE_ESM} missing). ${BUILD_HINT}`);
   const rows = await coreRows();
-  for (const adapter of ['react', 'vue']) {
+  for (const adapter of ['react', 'vue', 'svelte']) {
     const dist = fromRoot(`packages/${adapter}/dist/index.mjs`);
     if (!existsSync(dist)) continue;
     const code = await minifiedBundle(`export * from ${jsPath(dist)};`, ADAPTER_EXTERNALS);
     rows.push({
       name: `@lifeline/${adapter}`,
-      how: 'esbuild --minify, without react/vue/core',
+      how: 'esbuild --minify, without the framework and core',
       ...compressedSizes(code),
     });
   }
