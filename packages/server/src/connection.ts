@@ -103,8 +103,8 @@ export class Connection {
   }
 
   /** A message fanned out by the store for a stream this connection may be subscribed to. */
-  offer(message: StreamMessage, text: string): void {
-    this.subscriptions.get(message.stream)?.offer(message, text);
+  offer(message: StreamMessage, frame: string | Buffer): void {
+    this.subscriptions.get(message.stream)?.offer(message, frame);
   }
 
   /** The socket closed: stop every subscription; pending work finds `closed` and stops. */
@@ -115,8 +115,10 @@ export class Connection {
     this.chains.clear();
   }
 
-  private sendText(text: string): void {
-    if (!this.closed && this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
+  /** Sends a text frame; a Buffer holds text already encoded as UTF-8 (a fan-out's). */
+  private sendText(text: string | Buffer): void {
+    if (!this.closed && this.socket.readyState === WebSocket.OPEN)
+      this.socket.send(text, { binary: false });
   }
 
   private malformed(raw: string | Buffer): void {

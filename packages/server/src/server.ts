@@ -285,8 +285,9 @@ export class LifelineServer {
     const subscribers = this.byStream.get(message.stream);
     if (!subscribers) return;
     try {
-      const text = encodeStreamMessage(message);
-      for (const connection of subscribers) connection.offer(message, text);
+      // Encoded to UTF-8 once for every subscriber, not once per send.
+      const frame = Buffer.from(encodeStreamMessage(message));
+      for (const connection of subscribers) connection.offer(message, frame);
     } catch (error) {
       this.report(error); // the store calls this inside append(): never throw into it
     }

@@ -15,15 +15,15 @@ export class StreamSubscription {
   private live = false;
   private epoch: string | undefined;
   private lastSent = '0';
-  private buffer: Array<{ message: StreamMessage; text: string }> = [];
+  private buffer: Array<{ message: StreamMessage; text: string | Buffer }> = [];
 
   constructor(
     readonly stream: string,
-    private readonly send: (text: string) => void,
+    private readonly send: (frame: string | Buffer) => void,
   ) {}
 
   /** A message from the store's fan-out: buffered while pending, else forwarded. */
-  offer(message: StreamMessage, text: string): void {
+  offer(message: StreamMessage, text: string | Buffer): void {
     if (this.live) this.forward(message, text);
     else this.buffer.push({ message, text });
   }
@@ -45,7 +45,7 @@ export class StreamSubscription {
     this.live = true;
   }
 
-  private forward(message: StreamMessage, text: string): void {
+  private forward(message: StreamMessage, text: string | Buffer): void {
     if (message.epoch !== this.epoch) {
       // The stream's history restarted: the new epoch counts from its own seqs.
       this.epoch = message.epoch;

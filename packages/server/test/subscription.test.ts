@@ -13,7 +13,7 @@ const message = (seq: number, epoch = 'e1'): StreamMessage => ({
 
 function subscription() {
   const sent: string[] = [];
-  const sub = new StreamSubscription('s', (text) => sent.push(JSON.parse(text).seq));
+  const sub = new StreamSubscription('s', (text) => sent.push(JSON.parse(String(text)).seq));
   const offer = (m: StreamMessage) => sub.offer(m, encodeStreamMessage(m));
   return { sub, sent, offer };
 }
