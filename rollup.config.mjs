@@ -156,8 +156,14 @@ const configs = packages.flatMap((dir) => {
 });
 
 // @lifeline/server runs on Node only: node builtins and its dependencies (ws) stay external.
+// Two entries: the main one, and `@lifeline/server/redis` (redisStore), so that importing the
+// main entry never loads ioredis, an optional peer dependency. What both use is one shared
+// chunk, so `ServerError` is one class for both.
 if (existsSync('packages/server/src/index.ts')) {
-  const input = 'packages/server/src/index.ts';
+  const input = {
+    index: 'packages/server/src/index.ts',
+    redis: 'packages/server/src/redis/index.ts',
+  };
   const out = 'packages/server/dist';
   const dependency = externalsOf('server');
   const external = (id) => id.startsWith('node:') || dependency(id);
@@ -166,6 +172,59 @@ if (existsSync('packages/server/src/index.ts')) {
       input,
       external,
       plugins: [esbuild({ ...esbuildOptions, target: 'node20', platform: 'node' })],
+      output: [
+        {
+          dir: out,
+          format: 'es',
+          sourcemap: true,
+          entryFileNames: '[name].mjs',
+          chunkFileNames: 'shared-[hash].mjs',
+        },
+        {
+          dir: out,
+          format: 'cjs',
+          sourcemap: true,
+          exports: 'named',
+          entryFileNames: '[name].cjs',
+          chunkFileNames: 'shared-[hash].cjs',
+        },
+      ],
+    },
+    {
+      input,
+      external,
+      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
+      output: [
+        {
+          dir: out,
+          format: 'es',
+          entryFileNames: '[name].d.ts',
+          chunkFileNames: 'shared-[hash].d.ts',
+        },
+        {
+          dir: out,
+          format: 'es',
+          entryFileNames: '[name].d.cts',
+          chunkFileNames: 'shared-[hash].d.cts',
+        },
+      ],
+    },
+  );
+}
+
+export default configs;
+
+// @lifeline/testing: the fake server for users' tests. No dependencies, runs in Node and in
+// browsers alike; like react and vue, one ESM/CJS pair and bundled types.
+if (existsSync('packages/testing/src/index.ts')) {
+  const input = 'packages/testing/src/index.ts';
+  const out = 'packages/testing/dist';
+  const external = externalsOf('testing');
+  configs.push(
+    {
+      input,
+      external,
+      plugins: [esbuild(esbuildOptions)],
       output: [
         { file: `${out}/index.mjs`, format: 'es', sourcemap: true },
         { file: `${out}/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
@@ -183,4 +242,66 @@ if (existsSync('packages/server/src/index.ts')) {
   );
 }
 
-export default configs;
+// @lifeline/conformance: the protocol checker, on Node only (node builtins and ws stay
+// external). The library as an ESM/CJS pair with bundled types, and the `lifeline-conformance`
+// bin as one ESM file with a shebang.
+if (existsSync('packages/conformance/src/index.ts')) {
+  const out = 'packages/conformance/dist';
+  const dependency = externalsOf('conformance');
+  const external = (id) => id.startsWith('node:') || dependency(id);
+  const plugins = () => [esbuild({ ...esbuildOptions, target: 'node20', platform: 'node' })];
+  configs.push(
+    {
+      input: 'packages/conformance/src/index.ts',
+      external,
+      plugins: plugins(),
+      output: [
+        { file: `${out}/index.mjs`, format: 'es', sourcemap: true },
+        { file: `${out}/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+      ],
+    },
+    {
+      input: 'packages/conformance/src/cli.ts',
+      external,
+      plugins: plugins(),
+      output: { file: `${out}/cli.mjs`, format: 'es', banner: '#!/usr/bin/env node' },
+    },
+    {
+      input: 'packages/conformance/src/index.ts',
+      external,
+      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
+      output: [
+        { file: `${out}/index.d.ts`, format: 'es' },
+        { file: `${out}/index.d.cts`, format: 'es' },
+      ],
+    },
+  );
+}
+
+// @lifeline/svelte: stores over core for Svelte 4 and 5. Like react and vue, one ESM/CJS pair
+// and bundled types; core and svelte stay external.
+if (existsSync('packages/svelte/src/index.ts')) {
+  const input = 'packages/svelte/src/index.ts';
+  const out = 'packages/svelte/dist';
+  const external = externalsOf('svelte');
+  configs.push(
+    {
+      input,
+      external,
+      plugins: [esbuild(esbuildOptions)],
+      output: [
+        { file: `${out}/index.mjs`, format: 'es', sourcemap: true },
+        { file: `${out}/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+      ],
+    },
+    {
+      input,
+      external,
+      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
+      output: [
+        { file: `${out}/index.d.ts`, format: 'es' },
+        { file: `${out}/index.d.cts`, format: 'es' },
+      ],
+    },
+  );
+}

@@ -9,7 +9,10 @@ const alias = {
   '@lifeline/core': src('core'),
   '@lifeline/react': src('react'),
   '@lifeline/vue': src('vue'),
+  '@lifeline/svelte': src('svelte'),
   '@lifeline/server': src('server'),
+  '@lifeline/conformance': src('conformance'),
+  '@lifeline/testing': src('testing'),
 };
 
 // File naming decides the suite:

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const PACKAGES = ['core', 'react', 'vue', 'server'];
+const PACKAGES = ['core', 'react', 'vue', 'svelte', 'server', 'conformance', 'testing'];
 
 /** Hosts that only ever stand in for a real address. */
 const isPlaceholderHost = (host) =>

@@ -17,7 +17,7 @@ const apiOut = join(docs, 'api');
 const check = process.argv.includes('--check');
 const started = Date.now();
 
-const packages = ['core', 'react', 'vue', 'server'];
+const packages = ['core', 'react', 'vue', 'svelte', 'server', 'testing'];
 const entryPoints = [];
 for (const name of packages) {
   const entry = join(root, 'packages', name, 'src', 'index.ts');
