@@ -212,8 +212,6 @@ if (existsSync('packages/server/src/index.ts')) {
   );
 }
 
-export default configs;
-
 // @lifeline/testing: the fake server for users' tests. No dependencies, runs in Node and in
 // browsers alike; like react and vue, one ESM/CJS pair and bundled types.
 if (existsSync('packages/testing/src/index.ts')) {
@@ -305,3 +303,5 @@ if (existsSync('packages/svelte/src/index.ts')) {
     },
   );
 }
+
+export default configs;
