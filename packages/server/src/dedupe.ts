@@ -17,7 +17,7 @@ export interface CachedRun {
 }
 
 /**
- * Where replies are remembered by request id: {@link ReplyCache} in process memory by default,
+ * Where replies are remembered by request id: in process memory (`ReplyCache`) by default,
  * or a shared one (Redis) so that a request resent to another node does not run again.
  */
 export interface ReplyStore {
