@@ -1,14 +1,20 @@
 // Public entry of @lifeline/core. Importing it touches no browser global.
 //
-// Where things are: socket.ts (Socket: stream subscriptions) extends messaging-socket.ts
-// (MessagingSocket: envelopes, requests, heartbeat), which extends reconnecting-socket.ts
-// (ReconnectingSocket, the smaller entry: send, the queue flush, close/connect/reconnect/
-// dispose), which extends lifecycle.ts (attempts, open, close, retry;
+// Where things are, layer by layer: socket.ts (Socket: stream subscriptions, and the `share`
+// hook) extends persist/durable-socket.ts (the `persist` outbox) which extends
+// messaging-socket.ts (MessagingSocket: envelopes, requests, heartbeat), which extends
+// reconnecting-socket.ts (ReconnectingSocket, the smaller entry: send, the queue flush,
+// close/connect/reconnect/dispose), which extends lifecycle.ts (attempts, open, close, retry;
 // the status machine's table is machine.ts), which extends native-surface.ts (constants,
 // on<event>, addEventListener). Policies without state: backoff.ts, policy.ts (close codes),
 // envelope.ts (the JSON codec), options.ts / messaging-options.ts (defaults, validation).
 // Streams (DESIGN §8): streams.ts (a socket's subscriptions), stream-state.ts (one stream's
 // position, gaps and resyncs), subscription.ts (the handle), seq.ts (seq arithmetic).
+// Surviving reloads (DESIGN §10): persist/ (store.ts: the IndexedDB outbox; positions.ts:
+// stream positions in sessionStorage; options.ts, record.ts).
+// One connection for all tabs (DESIGN §11): share/ (session.ts: election and this tab's
+// transport to the leader; hub.ts: the leader's one real WebSocket; options.ts, protocol.ts,
+// types.ts).
 
 export { backoffDelay, type Jitter } from './backoff';
 export { decodeEnvelope, type Envelope, encodeEnvelope, isProtocolType } from './envelope';
@@ -25,10 +31,12 @@ export type {
   WebSocketConstructor,
   WebSocketLike,
 } from './options';
+export type { PersistOptions } from './persist/options';
 export { type CloseInfo, defaultShouldReconnect } from './policy';
 export type { DropReason, SendData } from './queue';
 export { ReconnectingSocket } from './reconnecting-socket';
 export type { RequestOptions } from './requests';
+export type { ShareOptions } from './share/options';
 export { createSocket, Socket } from './socket';
 export { Subscription } from './subscription';
 export type {
@@ -45,10 +53,13 @@ export type {
   MessageMap,
   OpenEvent,
   ReconnectingEvent,
+  ReplyEvent,
   RequestArgs,
   RequestData,
   RequestMap,
+  RestoredEvent,
   ResyncEvent,
+  Role,
   SendJsonArgs,
   SocketEventMap,
   StreamEnvelope,

@@ -3,6 +3,8 @@
 import { DEV } from './dev';
 import type { Envelope } from './envelope';
 import { invalid, option, type ReconnectingSocketOptions, section } from './options';
+import type { PersistOptions } from './persist/options';
+import type { ShareOptions } from './share/options';
 
 /** Idle ping and dead-connection detection; `true` takes the defaults. */
 export interface HeartbeatOptions {
@@ -35,6 +37,13 @@ export interface SocketOptions extends ReconnectingSocketOptions {
   requestTimeout?: number;
   /** @defaultValue JSON envelopes */
   codec?: Codec;
+  /**
+   * `Socket` only: keep queued messages and unanswered requests in IndexedDB, and stream
+   * positions in sessionStorage, across reloads and crashes (see survival.md). @defaultValue off
+   */
+  persist?: PersistOptions;
+  /** One connection for all tabs of the origin (see sharing.md). @defaultValue off */
+  share?: boolean | ShareOptions;
 }
 
 /** The messaging options with every default filled in. */

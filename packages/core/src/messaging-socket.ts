@@ -168,6 +168,7 @@ export class MessagingSocket<
     const timeout = options.timeout ?? this._messaging.requestTimeout;
     const promise = requests.add(id, frame, type, options, timeout);
     if (!options.signal?.aborted) {
+      this._requested(id, type, frame, promise);
       try {
         this._sendRequest(requests, id, type, frame);
       } catch (error) {
@@ -253,6 +254,14 @@ export class MessagingSocket<
     this._route(envelope.type, envelope.data, envelope);
     this._route('*', envelope);
   }
+
+  /** A new request, before its first send; `settled` is its promise (persist keeps it durable). */
+  protected _requested(
+    _id: string,
+    _type: string,
+    _frame: SendData,
+    _settled: Promise<unknown>,
+  ): void {}
 
   // ── Internals ────────────────────────────────────────────────────────────────────
 

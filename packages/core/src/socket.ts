@@ -1,20 +1,24 @@
 // The full Socket: the messaging socket (messaging-socket.ts: envelopes, requests, heartbeat)
 // plus stream subscriptions with resume (streams.ts). It plugs into the same hooks: it claims
 // subscribe replies and stream messages, subscribes first on every open, and forgets
-// subscribes in flight when the connection ends.
+// subscribes in flight when the connection ends. It builds on persist/durable-socket.ts (the
+// `persist` option), which hands it stream positions from before a reload.
 import { encodeWith } from './envelope';
 import type { Status } from './machine';
 import type { SocketOptions } from './messaging-options';
-import { MessagingSocket } from './messaging-socket';
+import { DurableSocket } from './persist/durable-socket';
 import type { CloseInfo } from './policy';
+import { type ShareSession, shareSession } from './share/session';
 import { StreamRegistry } from './streams';
 import type { Subscription } from './subscription';
 import type {
   JsonMessageMap,
   JsonRequestMap,
   MessageMap,
+  Role,
   StreamHandler,
   StreamMap,
+  StreamPosition,
   SubscribeOptions,
   Untyped,
 } from './types';
@@ -47,9 +51,29 @@ export class Socket<
   Out extends JsonMessageMap<Out> = Untyped,
   Req extends JsonRequestMap<Req> = Untyped,
   Streams extends StreamMap = Untyped,
-> extends MessagingSocket<In, Out, Req> {
+> extends DurableSocket<In, Out, Req> {
   /** Stream subscriptions, made on the first `subscribe()`. */
   private _streams: StreamRegistry | undefined;
+  /** With `share`: this tab's part in the shared connection (share/session.ts). */
+  private _share: ShareSession | undefined;
+
+  /**
+   * @param url - `ws(s)://`, `http(s)://` or relative URL, or a function called before every
+   *   attempt (may be async) that returns one.
+   * @throws LifelineError `ERR_INVALID_URL` / `ERR_INVALID_OPTION` / `ERR_NO_WEBSOCKET`
+   */
+  constructor(url: UrlInput, options?: SocketOptions) {
+    // Sharing swaps only the transport: every attempt goes through the leader tab's hub.
+    const share = options && shareSession(url, options);
+    super(url, share ? { ...options, WebSocket: share.WebSocket } : options);
+    this._share = share;
+    share?.start({ online: () => this._online(), role: (role) => this.emit('role', role) });
+  }
+
+  /** With `share`: `'leader'` (this tab owns the connection) or `'follower'`; else `'solo'`. */
+  get role(): Role {
+    return this._share?.role ?? 'solo';
+  }
 
   /**
    * Subscribes to a stream (DESIGN §8): `handler(data, message)` gets its messages in order,
@@ -76,6 +100,8 @@ export class Socket<
       const streams = new StreamRegistry({
         // One id space with requests: servers dedupe by id.
         nextId: () => this._requestIds().nextId(),
+        // `persist`: where the previous page of this tab left the stream.
+        since: this._resumeAt,
         encode: (envelope) => encodeWith(this._codec(), envelope),
         live: () => this._liveTransport(),
         error: (error) => this._emitError(error),
@@ -86,6 +112,11 @@ export class Socket<
     return this._streams.subscribe(stream, handler, options);
   }
 
+  /** `persist`: the positions to save on `pagehide`. */
+  protected override _positions(): Array<[string, StreamPosition]> {
+    return this._streams?.positions() ?? [];
+  }
+
   /** Subscriptions go first on every open (DESIGN §8), before resent requests and the queue. */
   protected override _flush(ws: WebSocket, generation: number): boolean {
     this._streams?.open(ws);
@@ -94,6 +125,7 @@ export class Socket<
 
   protected override _settleAll(why: CloseInfo | 'closed' | 'disposed'): void {
     super._settleAll(why);
+    if (why === 'disposed') this._share?.dispose();
     const streams = this._streams;
     if (why === 'disposed' && streams) {
       this._streams = this._claims = undefined;

@@ -35,7 +35,11 @@ export class StreamState implements SharedStream {
     readonly stream: string,
     readonly data: unknown,
     private readonly _host: StreamHost,
-  ) {}
+    /** Resume from here (a position from before a reload): the first subscribe says `since`. */
+    since?: StreamPosition,
+  ) {
+    if (since) this._move(since.epoch, since.seq);
+  }
 
   get position(): StreamPosition | undefined {
     if (this._epoch === undefined) return undefined;

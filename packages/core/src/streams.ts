@@ -7,7 +7,7 @@ import { fail } from './errors';
 import type { SendData } from './queue';
 import { type StreamHost, StreamState } from './stream-state';
 import { Subscription } from './subscription';
-import type { SubscribeOptions } from './types';
+import type { StreamPosition, SubscribeOptions } from './types';
 
 /** What the registry borrows from its socket. */
 export interface StreamSocket {
@@ -19,6 +19,8 @@ export interface StreamSocket {
   live(): WebSocket | undefined;
   /** Emits `error` on the socket. */
   error(error: Error): void;
+  /** Where to resume `stream` from on its first subscribe (`persist`: from before a reload). */
+  since?(stream: string): StreamPosition | undefined;
 }
 
 /** The subscriptions of one socket. */
@@ -48,7 +50,7 @@ export class StreamRegistry implements StreamHost {
     let state = this._states.get(stream);
     const first = !state;
     if (!state) {
-      state = new StreamState(stream, options?.data, this);
+      state = new StreamState(stream, options?.data, this, this._socket.since?.(stream));
       // Fail here, not on some later open, when the codec cannot encode the data.
       if (state.data !== undefined) this._socket.encode(state.frame(''));
       this._states.set(stream, state);
@@ -95,6 +97,14 @@ export class StreamRegistry implements StreamHost {
   /** Routes a stream message; one for a stream nobody subscribed to is ignored. */
   message(envelope: Envelope): void {
     this._states.get(envelope.stream!)?.receive(envelope);
+  }
+
+  /** Each subscription's position, where it has one. */
+  positions(): Array<[string, StreamPosition]> {
+    const positions: Array<[string, StreamPosition]> = [];
+    for (const [stream, state] of this._states)
+      if (state.position) positions.push([stream, state.position]);
+    return positions;
   }
 
   /** Closes every subscription (the socket was disposed). */

@@ -173,7 +173,35 @@ export interface SocketEventMap {
   giveup: (event: GiveupEvent) => void;
   drop: (event: DropEvent) => void;
   wake: (event: WakeEvent) => void;
+  /** This tab's role changed (`share`, DESIGN §11). */
+  role: (role: Role) => void;
+  /** `persist`: the outbox left by an earlier page was restored (also with 0 and 0). */
+  restored: (event: RestoredEvent) => void;
+  /** `persist`: a request made before the reload was answered (or failed for good). */
+  reply: (event: ReplyEvent) => void;
 }
+
+/** Payload of `restored` (`persist`, DESIGN §10): what an earlier page left, now queued again. */
+export interface RestoredEvent {
+  /** Plain messages queued again, in their order. */
+  messages: number;
+  /** Requests pending again, with their ids; their outcome comes as `reply` events. */
+  requests: number;
+}
+
+/**
+ * Payload of `reply` (`persist`): the outcome of a request made before a reload. `error` is a
+ * `LifelineError`: `ERR_REMOTE` for the server's error reply, else why it was given up.
+ */
+export interface ReplyEvent {
+  id: string;
+  type: string;
+  data?: unknown;
+  error?: Error;
+}
+
+/** A sharing socket's part in its origin: it owns the connection, uses another tab's, or neither. */
+export type Role = 'leader' | 'follower' | 'solo';
 
 // ── Streams (DESIGN §8) ─────────────────────────────────────────────────────────────
 

@@ -1,0 +1,188 @@
+// The persist layer (DESIGN §10), between the messaging socket and `Socket`: what the app
+// hands over while the connection is down (queued messages) and requests not yet answered
+// are kept in IndexedDB (store.ts) and sent by the next socket of the same `persist.name`
+// after a reload or a crash; stream positions go to sessionStorage (positions.ts). Without
+// `persist` this layer only forwards: every hook starts with "is there a store?".
+import { now } from '../clock';
+import { DEV } from '../dev';
+import { LifelineError } from '../errors';
+import type { SocketOptions } from '../messaging-options';
+import { MessagingSocket } from '../messaging-socket';
+import { byteLength, Outbox, type OutboxLimits, type QueuedMessage, type SendData } from '../queue';
+import type {
+  JsonMessageMap,
+  JsonRequestMap,
+  MessageMap,
+  ReplyEvent,
+  StreamPosition,
+  Untyped,
+} from '../types';
+import type { UrlInput } from '../url';
+import { resolvePersist, underlying } from './options';
+import { loadPositions, savePositions } from './positions';
+import type { DurableRecord } from './record';
+import { type Claimed, DurableStore, type Entry } from './store';
+
+/**
+ * {@link MessagingSocket} plus the `persist` option; `Socket` builds on it. Not exported:
+ * use `Socket`.
+ */
+export class DurableSocket<
+  In extends MessageMap = Untyped,
+  Out extends JsonMessageMap<Out> = Untyped,
+  Req extends JsonRequestMap<Req> = Untyped,
+> extends MessagingSocket<In, Out, Req> {
+  private _store: DurableStore | undefined;
+  /** Until the outbox is restored, attempts wait: what waited goes out before anything new. */
+  private _restoring: boolean | undefined;
+  /**
+   * With persist: the position the previous page of this tab saved for a stream, once, if it
+   * left under 2 minutes ago (`Socket` resumes its first subscription from it).
+   */
+  protected _resumeAt: ((stream: string) => StreamPosition | undefined) | undefined;
+  private _onHide: (() => void) | undefined;
+
+  /**
+   * @param url - as for `Socket`
+   * @throws LifelineError `ERR_INVALID_URL` / `ERR_INVALID_OPTION` / `ERR_NO_WEBSOCKET`
+   */
+  constructor(url: UrlInput, options?: SocketOptions) {
+    const persist = resolvePersist(options);
+    super(url, persist ? underlying(options!, persist) : options);
+    if (!persist) return;
+    const { name } = persist;
+    // The owner id is a request id: unique across tabs and reloads. When storage is
+    // unavailable, the socket goes on in memory and says so, once.
+    const store = new DurableStore(name, this._requestIds().nextId(), (error) => {
+      if (!this._disposed)
+        this._emitError(
+          new LifelineError(
+            'ERR_STORAGE',
+            DEV
+              ? `persist "${name}": storage is unavailable (${(error as Error)?.message ?? error}); what waits to be sent is kept in memory only and will not survive a reload.`
+              : '',
+            undefined,
+            error,
+          ),
+        );
+    });
+    this._store = store;
+    this._restoring = true;
+    store.open().then((found) => this._restore(found));
+    this._resumeAt = loadPositions(name);
+    // `pagehide`, never `unload`/`beforeunload`: those make a page ineligible for the
+    // back/forward cache.
+    this._onHide = () => savePositions(name, this._positions());
+    globalThis.addEventListener?.('pagehide', this._onHide); // none in Node
+    if (options!.autoConnect !== false) this.connect();
+  }
+
+  /** Closes, rejects pending requests, removes every listener and timer; the outbox is kept. */
+  override dispose(): void {
+    super.dispose(); // each step below is idempotent too
+    // Closed after the requests rejected: a request that failed only because its socket
+    // went away stays durable, like one a reload interrupts.
+    this._store?.close();
+    if (this._onHide) globalThis.removeEventListener?.('pagehide', this._onHide);
+  }
+
+  // ── Hooks ────────────────────────────────────────────────────────────────────────
+
+  /** A message that has to wait is written to the outbox, and deleted when sent or dropped. */
+  protected override _enqueue(message: QueuedMessage): 'queued' | 'dropped' {
+    const result = super._enqueue(message);
+    const store = this._store;
+    // Request frames (they have `onSend`) are written by `_requested`.
+    if (store && result === 'queued' && !message.onSend) {
+      const entry = store.add({ d: message.data });
+      message.onSend = message.onDrop = () => store.remove(entry);
+    }
+    return result;
+  }
+
+  /** A request is written to the outbox before it goes out, and deleted once settled. */
+  protected override _requested(
+    id: string,
+    type: string,
+    frame: SendData,
+    settled: Promise<unknown>,
+  ): void {
+    const store = this._store;
+    if (!store) return;
+    const entry = store.add({ d: frame, i: id, y: type });
+    const forget = () => store.remove(entry);
+    settled.then(forget, forget);
+  }
+
+  protected override _attempt(): void {
+    // `_restore` makes the attempt that waited (the status says whether one did).
+    if (!this._restoring) super._attempt();
+  }
+
+  /** Positions of the subscriptions (`Socket` has them), saved on `pagehide`. */
+  protected _positions(): Array<[string, StreamPosition]> {
+    return [];
+  }
+
+  // ── Internals ────────────────────────────────────────────────────────────────────
+
+  /** What the outbox held goes first in the queue, then attempts may start. */
+  private _restore(found: Claimed | undefined): void {
+    this._restoring = false;
+    if (found && !this._disposed) {
+      // The queue `_enqueue` would make, with the same `drop` reports.
+      this._queue ??= new Outbox(this._o.queue as OutboxLimits, (message, reason) =>
+        this.emit('drop', { data: message.data, reason }),
+      );
+      const { entries, corrupt } = found;
+      let requests = 0;
+      // Each goes to the head, last first: what waited from before goes before anything sent
+      // since the socket was made. Past the queue's limits if need be: it was within them
+      // when it was first queued, and the next overflow evicts as usual.
+      for (const entry of entries.reverse()) {
+        const { d: data, at } = entry.r;
+        const forget = () => this._store!.remove(entry);
+        const message =
+          entry.r.i === undefined
+            ? { data, bytes: 0, at: 0, onSend: forget, onDrop: forget }
+            : this._reask(entry);
+        if (entry.r.i !== undefined) requests++;
+        message.bytes = byteLength(data);
+        // The queue's clock is monotonic: the age carries over, not the wall-clock time.
+        message.at = now() - (Date.now() - at);
+        this._queue.putBack(message);
+      }
+      // Events once the queue is whole again: a listener may send, close or dispose.
+      if (corrupt > 0)
+        this._emitError(
+          new LifelineError(
+            'ERR_STORAGE',
+            DEV
+              ? `persist "${this._store!.name}": ${corrupt} unreadable record(s) in the outbox were skipped and deleted.`
+              : '',
+          ),
+        );
+      this.emit('restored', { messages: entries.length - requests, requests });
+    }
+    // The attempt that waited, if the socket is connecting (not idle, closed or disposed).
+    this._online();
+  }
+
+  /** A request from before the reload, pending again with its id; its outcome is a `reply`. */
+  private _reask(entry: Entry): QueuedMessage {
+    const { i: id, y: type, d: frame } = entry.r as Required<DurableRecord>;
+    const requests = this._requestIds();
+    // No timeout of its own: it waits for its answer, or until the queue finds it expired.
+    const done = (event: ReplyEvent) => {
+      this._store!.remove(entry);
+      this.emit('reply', event);
+    };
+    requests.add(id, frame, type, {}, 0).then(
+      (data) => done({ id, type, data }),
+      (error: Error) => done({ id, type, error }),
+    );
+    const message = requests.queuedFrame(id, type, frame, () => this._connection);
+    requests.queued(id, () => this._queue?.remove(message));
+    return message;
+  }
+}

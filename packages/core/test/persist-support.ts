@@ -1,0 +1,102 @@
+// Helpers of the persist unit tests: a fresh fake IndexedDB per test (fake-indexeddb), and a
+// small Web Locks manager (exclusive locks, `query`) that can be installed as
+// `navigator.locks`, so the tests can say which owners are alive.
+import { IDBFactory } from 'fake-indexeddb';
+import { vi } from 'vitest';
+
+type Grant = () => unknown;
+
+/** Exclusive Web Locks, enough for the persist store: `request(name, fn)` and `query()`. */
+export class FakeLocks {
+  readonly held = new Set<string>();
+  private readonly _waiting = new Map<string, Grant[]>();
+
+  request(name: string, fn: (lock: { name: string }) => unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        this.held.add(name);
+        Promise.resolve()
+          .then(() => fn({ name }))
+          .then(resolve, reject)
+          .finally(() => {
+            this.held.delete(name);
+            this._waiting.get(name)?.shift()?.();
+          });
+      };
+      if (!this.held.has(name) && !this._waiting.get(name)?.length) grant();
+      else this._waiting.set(name, [...(this._waiting.get(name) ?? []), grant]);
+    });
+  }
+
+  async query(): Promise<{ held: Array<{ name: string }> }> {
+    return { held: [...this.held].map((name) => ({ name })) };
+  }
+
+  /** Owner locks held now (one per live socket with persist). */
+  owners(): string[] {
+    return [...this.held].filter((name) => name.split(':').length > 2);
+  }
+}
+
+/** Installs a fresh fake IndexedDB and fresh locks; returns the locks. */
+export function freshStorage(): FakeLocks {
+  const locks = new FakeLocks();
+  vi.stubGlobal('indexedDB', new IDBFactory());
+  Object.defineProperty(navigator, 'locks', { value: locks, configurable: true });
+  sessionStorage.clear();
+  return locks;
+}
+
+/** Resolves when `predicate` holds (polling on real timers), or rejects after `ms`. */
+export async function until(predicate: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out: ${predicate}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Every [key, value] of the outbox database of `name`, read straight from IndexedDB. */
+export async function outboxRecords(name: string): Promise<Array<[IDBValidKey, unknown]>> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(`lifeline-persist:${name}`, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('outbox');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const rows: Array<[IDBValidKey, unknown]> = [];
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction('outbox', 'readonly');
+    const cursor = tx.objectStore('outbox').openCursor();
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (!c) return;
+      rows.push([c.key, c.value]);
+      c.continue();
+    };
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+  return rows;
+}
+
+/** Writes raw `[key, value]` rows into the outbox of `name` (corrupt or foreign records). */
+export async function writeRecords(
+  name: string,
+  rows: Array<[IDBValidKey, unknown]>,
+): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(`lifeline-persist:${name}`, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('outbox');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction('outbox', 'readwrite');
+    for (const [key, value] of rows) tx.objectStore('outbox').put(value, key);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}

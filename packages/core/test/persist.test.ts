@@ -1,0 +1,425 @@
+// `persist` on a Socket (DESIGN §10), on fake-indexeddb and a FakeWebSocket: what waited is
+// sent by the next socket of the name, in order and with the same request ids; replies to
+// requests from before arrive as `reply`; stale entries expire; without storage the socket
+// goes on in memory and says so once; stream positions come back within 2 minutes.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LifelineError } from '../src/errors';
+import type { SocketOptions } from '../src/messaging-options';
+import { Socket } from '../src/socket';
+import type { DropEvent, ReplyEvent, RestoredEvent } from '../src/types';
+import {
+  type FakeLocks,
+  freshStorage,
+  outboxRecords,
+  until,
+  writeRecords,
+} from './persist-support';
+import { FakeWebSocket, FakeWS } from './support/fake-websocket';
+
+const URL = 'wss://example.test/ws';
+let locks: FakeLocks;
+const sockets: Socket[] = [];
+
+function socket(options: SocketOptions = {}): Socket {
+  const made = new Socket(URL, {
+    WebSocket: FakeWS,
+    reconnect: { jitter: 'none', initialDelay: 10 },
+    persist: { name: 'app' },
+    ...options,
+  });
+  sockets.push(made);
+  return made;
+}
+
+/** Waits for `s` to start an attempt (after its restore) and opens it. */
+async function open(s: Socket): Promise<FakeWebSocket> {
+  const pending = () => FakeWebSocket.live().find((ws) => ws.readyState === 0);
+  await until(() => s.status !== 'open' && pending() !== undefined);
+  const ws = pending()!;
+  ws.open();
+  return ws;
+}
+
+const restoredOf = (s: Socket) =>
+  new Promise<RestoredEvent>((resolve) => s.once('restored', resolve));
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** What `ws` was sent, JSON frames parsed. */
+const frames = (ws: FakeWebSocket) =>
+  ws.sent.map((f) => (String(f).startsWith('{') ? JSON.parse(f as string) : f));
+
+beforeEach(() => {
+  FakeWebSocket.reset();
+  locks = freshStorage();
+});
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.dispose();
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+
+describe('persist: options', () => {
+  it.each([
+    ['a number', 5],
+    ['null', null],
+    ['no name', {}],
+    ['an empty name', { name: '' }],
+    ['a negative maxAge', { name: 'app', maxAge: -1 }],
+    ['a string maxAge', { name: 'app', maxAge: '1d' }],
+  ])('rejects %s with ERR_INVALID_OPTION', (_, persist) => {
+    expect(() => socket({ persist: persist as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
+  });
+
+  it('rejects queue: false (the outbox is the queue made durable)', () => {
+    expect(() => socket({ queue: false })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_OPTION',
+        message: expect.stringContaining('queue'),
+      }),
+    );
+  });
+
+  it('still validates the queue options it passes on', () => {
+    expect(() => socket({ queue: { maxMessages: -1 } })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('queue.maxMessages') }),
+    );
+    expect(() => socket({ queue: 5 as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
+  });
+
+  it('autoConnect: false stays idle until connect()', async () => {
+    const s = socket({ autoConnect: false });
+    await restoredOf(s);
+    expect(s.status).toBe('idle');
+    expect(FakeWebSocket.instances).toHaveLength(0);
+    s.connect();
+    await open(s);
+    expect(s.status).toBe('open');
+  });
+});
+
+describe('persist: the outbox across a reload', () => {
+  it('sends what a previous socket queued, in order, with the same request ids, then replies come as `reply`', async () => {
+    const first = socket();
+    expect(await restoredOf(first)).toEqual({ messages: 0, requests: 0 });
+    first.sendJson('chat', { n: 1 });
+    const answer = first.request('sum', { a: 1 }).catch((error) => error);
+    first.send('plain text');
+    first.request('fail', null).catch(() => {});
+    await tick();
+    expect(await outboxRecords('app')).toHaveLength(4);
+    first.dispose(); // like a reload: nothing was sent
+    expect(await answer).toMatchObject({ code: 'ERR_CLOSED' });
+
+    const second = socket();
+    const replies: ReplyEvent[] = [];
+    second.on('reply', (event) => replies.push(event));
+    second.sendJson('chat', { n: 2 }); // made before the restore finished: goes after it
+    expect(await restoredOf(second)).toEqual({ messages: 2, requests: 2 });
+    const ws = await open(second);
+    const sent = frames(ws);
+    expect(sent.map((f) => f.type ?? f)).toEqual(['chat', 'sum', 'plain text', 'fail', 'chat']);
+    expect(sent[0]).toEqual({ type: 'chat', data: { n: 1 } });
+    expect(sent[4]).toEqual({ type: 'chat', data: { n: 2 } });
+    const sum = sent[1];
+    const fail = sent[3];
+    expect(sum.id).toMatch(/^[\w-]{16}-\d+$/);
+    ws.receive(JSON.stringify({ type: 'sum', re: sum.id, data: 2 }));
+    ws.receive(JSON.stringify({ type: 'fail', re: fail.id, error: { message: 'no', code: 'E' } }));
+    await tick(); // the events follow the settled promises
+    expect(replies).toEqual([
+      { id: sum.id, type: 'sum', data: 2 },
+      { id: fail.id, type: 'fail', error: expect.any(LifelineError) },
+    ]);
+    expect((replies[1]!.error as LifelineError).code).toBe('ERR_REMOTE');
+    expect((replies[1]!.error as LifelineError).remote).toEqual({ message: 'no', code: 'E' });
+    await tick();
+    expect(await outboxRecords('app')).toEqual([]); // sent or answered: deleted
+  });
+
+  it('a restored request unanswered when the connection drops is sent again, same id', async () => {
+    const first = socket();
+    await restoredOf(first);
+    first.request('sum', 1).catch(() => {});
+    await tick();
+    first.dispose();
+    const second = socket();
+    await restoredOf(second);
+    const ws = await open(second);
+    const id = frames(ws)[0].id;
+    ws.fail();
+    const again = await open(second);
+    expect(frames(again)).toEqual([{ type: 'sum', id, data: 1 }]);
+  });
+
+  it('a plain message sent before the reload is not sent again; an unanswered request is', async () => {
+    const first = socket();
+    await restoredOf(first);
+    const ws = await open(first);
+    first.send('live'); // sent at once: never written
+    first.request('sum', 1).catch(() => {}); // sent at once, written until answered
+    expect(ws.sent).toHaveLength(2);
+    await tick();
+    first.dispose();
+    const second = socket();
+    expect(await restoredOf(second)).toEqual({ messages: 0, requests: 1 });
+  });
+
+  it('an answered request and a sent message are deleted', async () => {
+    const first = socket();
+    await restoredOf(first);
+    first.send('queued');
+    const reply = first.request('sum', 1);
+    const ws = await open(first);
+    ws.receive(JSON.stringify({ type: 'sum', re: frames(ws)[1].id, data: 1 }));
+    expect(await reply).toBe(1);
+    await tick();
+    expect(await outboxRecords('app')).toEqual([]);
+  });
+
+  it('a request that times out, is aborted or rejected by close() is deleted; one cut short by dispose() is kept', async () => {
+    const first = socket();
+    await restoredOf(first);
+    const controller = new AbortController();
+    const outcomes = [
+      first.request('t', 1, { timeout: 5 }).catch((e) => e.code),
+      first.request('a', 1, { signal: controller.signal }).catch((e) => e.code),
+    ];
+    controller.abort();
+    expect(await Promise.all(outcomes)).toEqual(['ERR_TIMEOUT', 'ERR_ABORTED']);
+    const closed = first.request('c', 1).catch((e) => e.code);
+    first.close();
+    expect(await closed).toBe('ERR_CLOSED');
+    first.connect();
+    first.request('kept', 1).catch(() => {});
+    await tick();
+    first.dispose();
+    await tick();
+    const kept = (await outboxRecords('app')).map(([, r]) => (r as { y: string }).y);
+    expect(kept).toEqual(['kept']);
+  });
+
+  it('clearQueue() and an overflow delete what they drop', async () => {
+    const first = socket({ queue: { maxMessages: 2 } });
+    await restoredOf(first);
+    first.send('one');
+    first.send('two');
+    first.send('three'); // drops 'one'
+    await tick();
+    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual([
+      'two',
+      'three',
+    ]);
+    first.clearQueue();
+    await tick();
+    expect(await outboxRecords('app')).toEqual([]);
+  });
+
+  it('entries older than maxAge are dropped with reason expired; their requests reply with ERR_TIMEOUT', async () => {
+    const old = Date.now() - 60_000;
+    await writeRecords('app', [
+      [[1, 'gone', 1], { v: 1, o: 'gone', at: old, d: 'stale' }],
+      [
+        [1, 'gone', 2],
+        { v: 1, o: 'gone', at: old, d: '{"type":"sum","id":"p-1"}', i: 'p-1', y: 'sum' },
+      ],
+      [[1, 'gone', 3], { v: 1, o: 'gone', at: Date.now(), d: 'fresh' }],
+    ]);
+    const s = socket({ persist: { name: 'app', maxAge: 30_000 } });
+    const drops: DropEvent[] = [];
+    const replies: ReplyEvent[] = [];
+    s.on('drop', (event) => drops.push(event));
+    s.on('reply', (event) => replies.push(event));
+    expect(await restoredOf(s)).toEqual({ messages: 2, requests: 1 });
+    const ws = await open(s);
+    expect(ws.sent).toEqual(['fresh']);
+    expect(drops).toEqual([
+      { data: 'stale', reason: 'expired' },
+      { data: '{"type":"sum","id":"p-1"}', reason: 'expired' },
+    ]);
+    await tick();
+    expect(replies).toEqual([
+      { id: 'p-1', type: 'sum', error: expect.objectContaining({ code: 'ERR_TIMEOUT' }) },
+    ]);
+    expect(await outboxRecords('app')).toEqual([]);
+  });
+
+  it('corrupt records are skipped, deleted and reported once as ERR_STORAGE; the rest is sent', async () => {
+    await writeRecords('app', [
+      [[1, 'gone', 1], { nonsense: true }],
+      [[1, 'gone', 2], { v: 1, o: 'gone', at: Date.now(), d: 'good' }],
+      [[1, 'gone', 3], 42],
+    ]);
+    const s = socket();
+    const errors: Error[] = [];
+    s.on('error', (error) => errors.push(error));
+    expect(await restoredOf(s)).toEqual({ messages: 1, requests: 0 });
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'ERR_STORAGE',
+        message: expect.stringContaining('2 unreadable'),
+      }),
+    ]);
+    const ws = await open(s);
+    expect(ws.sent).toEqual(['good']);
+  });
+
+  it('does not take what a live socket of the same name (another tab) waits to send', async () => {
+    const tabA = socket();
+    await restoredOf(tabA);
+    tabA.send('from A');
+    await tick();
+    const tabB = socket();
+    expect(await restoredOf(tabB)).toEqual({ messages: 0, requests: 0 });
+    const wsA = await open(tabA);
+    const wsB = await open(tabB);
+    expect(wsA.sent).toEqual(['from A']);
+    expect(wsB.sent).toEqual([]);
+  });
+
+  it('restored entries are queued even past the queue limits (they were within them once)', async () => {
+    await writeRecords('app', [
+      [[1, 'gone', 1], { v: 1, o: 'gone', at: Date.now(), d: 'first' }],
+      [[1, 'gone', 2], { v: 1, o: 'gone', at: Date.now(), d: 'second' }],
+    ]);
+    const s = socket({ queue: { maxMessages: 1, overflow: 'error' } });
+    const drops: DropEvent[] = [];
+    s.on('drop', (event) => drops.push(event));
+    expect(await restoredOf(s)).toEqual({ messages: 2, requests: 0 });
+    expect(s.queued).toBe(2);
+    expect(() => s.send('third')).toThrow(expect.objectContaining({ code: 'ERR_QUEUE_FULL' }));
+    const ws = await open(s);
+    expect(ws.sent).toEqual(['first', 'second']);
+    expect(drops).toEqual([]);
+  });
+});
+
+describe('persist: no storage', () => {
+  it('without IndexedDB the socket works in memory and emits one ERR_STORAGE', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    const s = socket();
+    const errors: LifelineError[] = [];
+    s.on('error', (error) => errors.push(error as LifelineError));
+    const restored = vi.fn();
+    s.on('restored', restored);
+    s.send('kept in memory');
+    const ws = await open(s);
+    expect(ws.sent).toEqual(['kept in memory']);
+    s.request('sum', 1).catch(() => {});
+    ws.fail();
+    s.send('again');
+    await open(s);
+    // The other errors are the dropped connection's.
+    expect(errors.filter((e) => e.code).map((e) => e.code)).toEqual(['ERR_STORAGE']);
+    expect(restored).not.toHaveBeenCalled();
+  });
+
+  it('when IndexedDB.open throws (private mode, blocked storage) the same', async () => {
+    vi.spyOn(indexedDB, 'open').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError');
+    });
+    const s = socket();
+    const errors: LifelineError[] = [];
+    s.on('error', (error) => errors.push(error as LifelineError));
+    s.send('x');
+    const ws = await open(s);
+    expect(ws.sent).toEqual(['x']);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'ERR_STORAGE' });
+    expect((errors[0]!.cause as DOMException).name).toBe('SecurityError');
+  });
+
+  it('a write failing later (quota) is reported once; sending goes on', async () => {
+    const s = socket();
+    await restoredOf(s);
+    const errors: LifelineError[] = [];
+    s.on('error', (error) => errors.push(error as LifelineError));
+    const { IDBObjectStore } = await import('fake-indexeddb');
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    s.send('one');
+    s.send('two');
+    await tick();
+    s.send('three');
+    const ws = await open(s);
+    expect(ws.sent).toEqual(['one', 'two', 'three']);
+    expect(errors.map((e) => e.code)).toEqual(['ERR_STORAGE']);
+  });
+});
+
+describe('persist: stream positions', () => {
+  it('saves positions on pagehide and resumes from them after a reload', async () => {
+    const first = socket();
+    await restoredOf(first);
+    const ws = await open(first);
+    first.subscribe('room', () => {});
+    const subscribe = frames(ws)[0];
+    ws.receive(
+      JSON.stringify({ type: 'subscribe', re: subscribe.id, data: { epoch: 'e1', seq: '7' } }),
+    );
+    ws.receive(JSON.stringify({ type: 'chat', stream: 'room', epoch: 'e1', seq: '8', data: {} }));
+    dispatchEvent(new Event('pagehide'));
+    first.dispose();
+
+    const second = socket();
+    second.subscribe('room', () => {});
+    await restoredOf(second);
+    const ws2 = await open(second);
+    expect(frames(ws2)[0].data).toEqual({ stream: 'room', since: { epoch: 'e1', seq: '8' } });
+    // Used once: a later subscription of the same stream starts fresh.
+    second.subscribe('other', () => {});
+    expect(frames(ws2)[1].data).toEqual({ stream: 'other' });
+  });
+
+  it('does not reuse positions saved more than 2 minutes ago', async () => {
+    const first = socket();
+    await restoredOf(first);
+    const ws = await open(first);
+    first.subscribe('room', () => {});
+    ws.receive(
+      JSON.stringify({ type: 'subscribe', re: frames(ws)[0].id, data: { epoch: 'e1', seq: '7' } }),
+    );
+    dispatchEvent(new Event('pagehide'));
+    first.dispose();
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 121_000);
+    const second = socket();
+    await restoredOf(second);
+    const ws2 = await open(second);
+    second.subscribe('room', () => {});
+    expect(frames(ws2)[0].data).toEqual({ stream: 'room' });
+  });
+
+  it('ignores malformed saved positions', async () => {
+    sessionStorage.setItem(
+      'lifeline-persist:app:streams',
+      '[1,[["room","e1","007"],["__proto__","e","1"]]',
+    );
+    const s = socket();
+    await restoredOf(s);
+    const ws = await open(s);
+    s.subscribe('room', () => {});
+    expect(frames(ws)[0].data).toEqual({ stream: 'room' });
+    expect(({} as Record<string, unknown>).epoch).toBeUndefined();
+  });
+
+  it('dispose() removes the pagehide listener and lets go of its lock', async () => {
+    const add = vi.spyOn(window, 'addEventListener');
+    const remove = vi.spyOn(window, 'removeEventListener');
+    const s = socket();
+    await restoredOf(s);
+    expect(locks.owners()).toHaveLength(1);
+    const listener = add.mock.calls.find(([type]) => type === 'pagehide')?.[1];
+    expect(listener).toBeTypeOf('function');
+    s.dispose();
+    expect(remove).toHaveBeenCalledWith('pagehide', listener);
+    await tick();
+    expect(locks.owners()).toEqual([]);
+    expect(add.mock.calls.some(([type]) => type === 'unload' || type === 'beforeunload')).toBe(
+      false,
+    );
+  });
+});
