@@ -101,6 +101,50 @@ describe('replies', () => {
   });
 });
 
+describe('connections', () => {
+  const counts = (client: Client) =>
+    client.messages
+      .filter(ofType('connections'))
+      .map((text) => (json(text).data as { count: number }).count);
+  const lastCountIs = (count: number) => (text: string) =>
+    text === JSON.stringify({ type: 'connections', data: { count } });
+
+  it('tells every client the count when it changes, after the hello, and answers a request for it', async () => {
+    // Clients of earlier tests are terminated asynchronously: start from an empty server.
+    for (let tries = 0; server.clients > 0 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(server.clients).toBe(0);
+    const a = await connect(server.wsUrl);
+    await a.next(lastCountIs(1));
+    expect(json(a.messages[0]!).type).toBe('hello');
+    const b = await connect(server.wsUrl);
+    await a.next(lastCountIs(2));
+    await b.next(lastCountIs(2));
+    b.ws.close();
+    await a.next(lastCountIs(1), 3000, a.messages.length);
+    expect(counts(a)).toEqual([1, 2, 1]);
+    expect(counts(b)).toEqual([2]);
+    a.ws.send(JSON.stringify({ type: 'connections', id: 'c1' }));
+    expect(json(await a.next((text) => text.includes('"re":"c1"')))).toMatchObject({
+      data: { count: 1 },
+    });
+  });
+
+  it('tells a blackholed client nothing', async () => {
+    const client = await connect(server.wsUrl);
+    fault(client, { kind: 'blackhole' });
+    await client.next(ofType('fault'));
+    const before = counts(client).length;
+    const other = await connect(server.wsUrl);
+    await other.next(ofType('connections'));
+    other.ws.close();
+    await other.closed;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(counts(client)).toHaveLength(before);
+  });
+});
+
 describe('faults', () => {
   it('drop kills the connection without a close frame (1006)', async () => {
     const client = await connect(server.wsUrl);

@@ -1,6 +1,7 @@
 // The dev server's WebSocket endpoint: a @lifeline/server instance with the playground's
-// handlers (echo, sum, faults), the raw-text echo, and a PlaygroundConnection per client for
-// the hello envelope and the fault state.
+// handlers (echo, sum, faults, connections), the raw-text echo, the `connections` count sent
+// to every client when it changes, and a PlaygroundConnection per client for the hello
+// envelope and the fault state.
 import type { Server as HttpServer } from 'node:http';
 import { type Context, createServer, type LifelineServer } from '@lifeline/server';
 import { type ConnectionStats, PlaygroundConnection } from './connection';
@@ -45,6 +46,14 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   /** The playground side of `ctx`; the package emits nothing for a connection before `connection`. */
   const of = (ctx: Context) => connections.get(ctx);
 
+  /** `{ count }` of open connections: what tabs sharing one socket show (docs: sharing). */
+  const connectionCount = () => ({ count: lifeline.clients });
+  // Through each connection's gate, like any reply: a blackholed client hears nothing.
+  const announceCount = () => {
+    const data = connectionCount();
+    for (const ctx of connections.keys()) ctx.send('connections', data);
+  };
+
   lifeline.on('connection', (ctx) => {
     const id = nextId++;
     const handshake = describeHandshake(ctx.request, ctx.socket.protocol || null);
@@ -52,12 +61,14 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
       `#${id} connected from ${ctx.request.socket.remoteAddress} (origin ${handshake.origin ?? '-'})`,
     );
     connections.set(ctx, new PlaygroundConnection(id, ctx, handshake, options));
+    announceCount();
   });
   lifeline.on('disconnect', (ctx, { code }) => {
     const connection = of(ctx);
     connections.delete(ctx);
     connection?.dispose();
     log(`#${connection?.id ?? '?'} closed (${code})`);
+    announceCount();
   });
   lifeline.on('error', (error) => log(`/ws error: ${String(error)}`));
 
@@ -74,6 +85,8 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   // A blackholed connection's replies are swallowed by its gate; its faults are ignored.
   lifeline.handle('echo', (data) => data);
   lifeline.handle('sum', (data) => sum(data));
+  // A tab that joins a shared connection later missed the last announcement: it asks.
+  lifeline.handle('connections', () => connectionCount());
   lifeline.handle('fault', (data, ctx) => of(ctx)?.faultRequest(data));
 
   return {

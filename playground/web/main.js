@@ -5,6 +5,7 @@ import { bindFaults } from './faults.js';
 import { clearHandshake, renderHandshake } from './handshake.js';
 import { createLog } from './log.js';
 import { defaultUrl, readOptions } from './options.js';
+import { applyQuery, bindOpenTab, watchShare } from './share.js';
 import { createStreamPanel, isStreamFrame } from './stream.js';
 import { createTimeline } from './timeline.js';
 
@@ -16,6 +17,8 @@ const chart = createRetryChart(byTestId('retry-chart'), since);
 const badge = byTestId('status');
 
 form.elements.namedItem('url').value = defaultUrl(location);
+// A tab opened by "Open another tab" carries the opener's options and connects at once.
+const connectNow = applyQuery(form, location.search);
 
 /** The current socket and the settings it was made with. */
 let current;
@@ -81,6 +84,11 @@ function watch(socket) {
   });
   socket.onMessage('hello', (info) => {
     renderHandshake(info, socket).catch((error) => log.add('error', errorText(error)));
+  });
+  watchShare(socket, {
+    roleView: byTestId('role'),
+    countView: byTestId('server-connections'),
+    onError: (error) => log.add('error', `connections: ${errorText(error)}`),
   });
 }
 
@@ -178,6 +186,7 @@ function bindButtons() {
     }),
   );
 
+  bindOpenTab(byTestId('open-tab'), form);
   bindFaults(document, { getSocket: () => current?.socket, log });
   createStreamPanel({ getSocket: () => current?.socket, log, timeline });
 }
@@ -197,4 +206,5 @@ if (typeof Lifeline === 'undefined') {
     'The core bundle /lifeline.iife.min.js did not load. Build it with `pnpm build` (or run `pnpm dev`, which builds and watches it).';
 } else {
   bindButtons();
+  if (connectNow) connect();
 }

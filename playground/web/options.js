@@ -14,6 +14,7 @@ export function defaultUrl(location) {
 /** `{ url, options }` from the form. */
 export function readOptions(form) {
   const heartbeat = form.elements.namedItem('heartbeat').checked;
+  const share = form.elements.namedItem('share').checked;
   const maxAttempts = number(form, 'maxAttempts');
   return {
     url: form.elements.namedItem('url').value.trim(),
@@ -32,6 +33,8 @@ export function readOptions(form) {
             timeout: number(form, 'heartbeatTimeout'),
           }
         : false,
+      // One connection for the page's tabs (docs/concepts/sharing.md); off: one per tab.
+      ...(share ? { share: true } : {}),
     },
   };
 }
