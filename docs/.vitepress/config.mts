@@ -26,6 +26,8 @@ export default defineConfig({
           { text: 'Getting started', link: '/getting-started' },
           { text: 'React', link: '/guide/react' },
           { text: 'Vue', link: '/guide/vue' },
+          { text: 'Svelte', link: '/guide/svelte' },
+          { text: 'Testing', link: '/guide/testing' },
         ],
       },
       {
@@ -41,6 +43,8 @@ export default defineConfig({
           { text: 'Wake detection', link: '/concepts/wake' },
           { text: 'Requests: at-least-once', link: '/concepts/requests' },
           { text: 'Streams that resume', link: '/concepts/streams' },
+          { text: 'One connection for all tabs', link: '/concepts/sharing' },
+          { text: 'What survives what (persist)', link: '/concepts/survival' },
           { text: 'Builds and entries', link: '/concepts/builds' },
         ],
       },
@@ -49,6 +53,7 @@ export default defineConfig({
         items: [
           { text: 'Protocol guide', link: '/server/protocol' },
           { text: 'Reference server (@lifeline/server)', link: '/server/reference-server' },
+          { text: 'Deploying a fleet (Redis)', link: '/server/deployment' },
           { text: 'Production checklist', link: '/server/production' },
         ],
       },
@@ -57,6 +62,7 @@ export default defineConfig({
         items: [
           { text: 'From native WebSocket', link: '/migration/native-websocket' },
           { text: 'From reconnecting-websocket', link: '/migration/reconnecting-websocket' },
+          { text: 'From socket.io', link: '/migration/socket-io' },
         ],
       },
       {
@@ -66,6 +72,7 @@ export default defineConfig({
           { text: 'Errors', link: '/reference/errors' },
           { text: 'API (generated)', link: '/api/' },
           { text: 'Benchmarks', link: '/benchmarks' },
+          { text: 'Reliability (chaos suite)', link: '/reliability' },
         ],
       },
     ],
