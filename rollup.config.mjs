@@ -14,8 +14,9 @@ import { transform } from 'esbuild';
 import dts from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 
-// A package joins the build once it has an entry point.
-const packages = ['core', 'react', 'vue'].filter((dir) =>
+// Browser packages of one shape (an ESM/CJS pair and bundled types; core adds its IIFE and
+// development builds). A package joins the build once it has an entry point.
+const packages = ['core', 'react', 'vue', 'svelte', 'testing'].filter((dir) =>
   existsSync(`packages/${dir}/src/index.ts`),
 );
 
@@ -212,34 +213,6 @@ if (existsSync('packages/server/src/index.ts')) {
   );
 }
 
-// @lifeline/testing: the fake server for users' tests. No dependencies, runs in Node and in
-// browsers alike; like react and vue, one ESM/CJS pair and bundled types.
-if (existsSync('packages/testing/src/index.ts')) {
-  const input = 'packages/testing/src/index.ts';
-  const out = 'packages/testing/dist';
-  const external = externalsOf('testing');
-  configs.push(
-    {
-      input,
-      external,
-      plugins: [esbuild(esbuildOptions)],
-      output: [
-        { file: `${out}/index.mjs`, format: 'es', sourcemap: true },
-        { file: `${out}/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
-      ],
-    },
-    {
-      input,
-      external,
-      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
-      output: [
-        { file: `${out}/index.d.ts`, format: 'es' },
-        { file: `${out}/index.d.cts`, format: 'es' },
-      ],
-    },
-  );
-}
-
 // @lifeline/conformance: the protocol checker, on Node only (node builtins and ws stay
 // external). The library as an ESM/CJS pair with bundled types, and the `lifeline-conformance`
 // bin as one ESM file with a shebang.
@@ -266,34 +239,6 @@ if (existsSync('packages/conformance/src/index.ts')) {
     },
     {
       input: 'packages/conformance/src/index.ts',
-      external,
-      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
-      output: [
-        { file: `${out}/index.d.ts`, format: 'es' },
-        { file: `${out}/index.d.cts`, format: 'es' },
-      ],
-    },
-  );
-}
-
-// @lifeline/svelte: stores over core for Svelte 4 and 5. Like react and vue, one ESM/CJS pair
-// and bundled types; core and svelte stay external.
-if (existsSync('packages/svelte/src/index.ts')) {
-  const input = 'packages/svelte/src/index.ts';
-  const out = 'packages/svelte/dist';
-  const external = externalsOf('svelte');
-  configs.push(
-    {
-      input,
-      external,
-      plugins: [esbuild(esbuildOptions)],
-      output: [
-        { file: `${out}/index.mjs`, format: 'es', sourcemap: true },
-        { file: `${out}/index.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
-      ],
-    },
-    {
-      input,
       external,
       plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
       output: [
