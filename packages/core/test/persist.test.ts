@@ -108,8 +108,7 @@ describe('persist: the outbox across a reload', () => {
     const answer = first.request('sum', { a: 1 }).catch((error) => error);
     first.send('plain text');
     first.request('fail', null).catch(() => {});
-    await tick();
-    expect(await outboxRecords('app')).toHaveLength(4);
+    await expect.poll(() => outboxRecords('app')).toHaveLength(4);
     first.dispose(); // like a reload: nothing was sent
     expect(await answer).toMatchObject({ code: 'ERR_CLOSED' });
 
@@ -135,15 +134,14 @@ describe('persist: the outbox across a reload', () => {
     ]);
     expect((replies[1]!.error as LifelineError).code).toBe('ERR_REMOTE');
     expect((replies[1]!.error as LifelineError).remote).toEqual({ message: 'no', code: 'E' });
-    await tick();
-    expect(await outboxRecords('app')).toEqual([]); // sent or answered: deleted
+    await expect.poll(() => outboxRecords('app')).toEqual([]); // sent or answered: deleted
   });
 
   it('a restored request unanswered when the connection drops is sent again, same id', async () => {
     const first = socket();
     await restoredOf(first);
     first.request('sum', 1).catch(() => {});
-    await tick();
+    await expect.poll(() => outboxRecords('app')).toHaveLength(1);
     first.dispose();
     const second = socket();
     await restoredOf(second);
@@ -161,7 +159,7 @@ describe('persist: the outbox across a reload', () => {
     first.send('live'); // sent at once: never written
     first.request('sum', 1).catch(() => {}); // sent at once, written until answered
     expect(ws.sent).toHaveLength(2);
-    await tick();
+    await expect.poll(() => outboxRecords('app')).toHaveLength(1); // the request is durable
     first.dispose();
     const second = socket();
     expect(await restoredOf(second)).toEqual({ messages: 0, requests: 1 });
@@ -175,8 +173,7 @@ describe('persist: the outbox across a reload', () => {
     const ws = await open(first);
     ws.receive(JSON.stringify({ type: 'sum', re: frames(ws)[1].id, data: 1 }));
     expect(await reply).toBe(1);
-    await tick();
-    expect(await outboxRecords('app')).toEqual([]);
+    await expect.poll(() => outboxRecords('app')).toEqual([]);
   });
 
   it('a request that times out, is aborted or rejected by close() is deleted; one cut short by dispose() is kept', async () => {
@@ -194,11 +191,12 @@ describe('persist: the outbox across a reload', () => {
     expect(await closed).toBe('ERR_CLOSED');
     first.connect();
     first.request('kept', 1).catch(() => {});
-    await tick();
+    // Written in the background: wait (bounded) until it is durable, then dispose.
+    const types = async () => (await outboxRecords('app')).map(([, r]) => (r as { y: string }).y);
+    for (let i = 0; i < 100 && !(await types()).includes('kept'); i++) await tick();
     first.dispose();
     await tick();
-    const kept = (await outboxRecords('app')).map(([, r]) => (r as { y: string }).y);
-    expect(kept).toEqual(['kept']);
+    expect(await types()).toEqual(['kept']);
   });
 
   it('clearQueue() and an overflow delete what they drop', async () => {
@@ -207,14 +205,11 @@ describe('persist: the outbox across a reload', () => {
     first.send('one');
     first.send('two');
     first.send('three'); // drops 'one'
-    await tick();
-    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual([
-      'two',
-      'three',
-    ]);
+    await expect
+      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d))
+      .toEqual(['two', 'three']);
     first.clearQueue();
-    await tick();
-    expect(await outboxRecords('app')).toEqual([]);
+    await expect.poll(() => outboxRecords('app')).toEqual([]);
   });
 
   it('entries older than maxAge are dropped with reason expired; their requests reply with ERR_TIMEOUT', async () => {
@@ -270,7 +265,7 @@ describe('persist: the outbox across a reload', () => {
     const tabA = socket();
     await restoredOf(tabA);
     tabA.send('from A');
-    await tick();
+    await expect.poll(() => outboxRecords('app')).toHaveLength(1);
     const tabB = socket();
     expect(await restoredOf(tabB)).toEqual({ messages: 0, requests: 0 });
     const wsA = await open(tabA);
