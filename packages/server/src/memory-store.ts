@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ServerError } from './errors';
 import { compareSeq, nextSeq } from './seq';
 import type { Position, ReadResult, StreamMessage, StreamStore } from './store';
+import { positiveInteger } from './store-options';
 
 /** Options of {@link memoryStore}. */
 export interface MemoryStoreOptions {
@@ -28,17 +29,6 @@ interface StreamLog {
   retained: Retained[];
 }
 
-function positiveInteger(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ServerError(
-      'ERR_INVALID_OPTION',
-      `memoryStore: ${name} must be a positive integer, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
 /**
  * A {@link StreamStore} in process memory: per stream, the last `maxPerStream` messages that
  * are younger than `maxAge` ms. Listeners are called synchronously after each append. Right
@@ -48,8 +38,8 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
  * const server = createServer({ port: 8080, store: memoryStore({ maxPerStream: 5000 }) });
  */
 export function memoryStore(options: MemoryStoreOptions = {}): StreamStore {
-  const maxPerStream = positiveInteger('maxPerStream', options.maxPerStream, 1000);
-  const maxAge = positiveInteger('maxAge', options.maxAge, 120_000);
+  const maxPerStream = positiveInteger('memoryStore', 'maxPerStream', options.maxPerStream, 1000);
+  const maxAge = positiveInteger('memoryStore', 'maxAge', options.maxAge, 120_000);
   const now = options.now ?? (() => performance.now());
   if (typeof now !== 'function') {
     throw new ServerError('ERR_INVALID_OPTION', 'memoryStore: now must be a function');

@@ -11,6 +11,7 @@ import { RedisConnections, unavailable } from './redis/client';
 import { RedisReplyStore } from './redis/replies';
 import { APPEND, READ } from './redis/scripts';
 import type { Position, ReadResult, StreamMessage, StreamStore } from './store';
+import { positiveInteger } from './store-options';
 
 /** Options of {@link redisStore}. Give `url` or `client`. */
 export interface RedisStoreOptions {
@@ -42,17 +43,6 @@ export interface RedisStreamStore extends StreamStore, ReplyStoreProvider {
   ready(): Promise<void>;
 }
 
-function positiveInteger(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ServerError(
-      'ERR_INVALID_OPTION',
-      `redisStore: ${name} must be a positive integer, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
 function checkOptions(options: RedisStoreOptions) {
   if (typeof options !== 'object' || options === null) {
     throw new ServerError('ERR_INVALID_OPTION', 'redisStore: options must be an object');
@@ -76,16 +66,19 @@ function checkOptions(options: RedisStoreOptions) {
   if (typeof keyPrefix !== 'string') {
     throw new ServerError('ERR_INVALID_OPTION', 'redisStore: keyPrefix must be a string');
   }
-  const maxAge = positiveInteger('maxAge', options.maxAge, 120_000);
+  const maxAge = positiveInteger('redisStore', 'maxAge', options.maxAge, 120_000);
   return {
     url,
     client,
     keyPrefix,
-    maxPerStream: positiveInteger('maxPerStream', options.maxPerStream, 1000),
+    maxPerStream: positiveInteger('redisStore', 'maxPerStream', options.maxPerStream, 1000),
     maxAge,
-    idleTtl: Math.max(maxAge, positiveInteger('idleTtl', options.idleTtl, 86_400_000)),
-    claimTtl: positiveInteger('claimTtl', options.claimTtl, 10_000),
-    connectTimeout: positiveInteger('connectTimeout', options.connectTimeout, 5000),
+    idleTtl: Math.max(
+      maxAge,
+      positiveInteger('redisStore', 'idleTtl', options.idleTtl, 86_400_000),
+    ),
+    claimTtl: positiveInteger('redisStore', 'claimTtl', options.claimTtl, 10_000),
+    connectTimeout: positiveInteger('redisStore', 'connectTimeout', options.connectTimeout, 5000),
   };
 }
 
