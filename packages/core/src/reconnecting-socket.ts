@@ -11,7 +11,14 @@ import { isActive, readyStateOf, type Status } from './machine';
 import { type NetworkWatcher, watchNetwork } from './network';
 import { type ReconnectingSocketOptions, resolveOptions } from './options';
 import type { CloseInfo } from './policy';
-import { byteLength, Outbox, type QueuedMessage, type SendData, snapshot } from './queue';
+import {
+  byteLength,
+  Outbox,
+  type OutboxLimits,
+  type QueuedMessage,
+  type SendData,
+  snapshot,
+} from './queue';
 import { WS_OPEN } from './transport';
 import type { UrlInput } from './url';
 
@@ -233,10 +240,15 @@ export class ReconnectingSocket extends Lifecycle {
           ? `Cannot send while the socket is ${this._status} and queueing is off (queue: false). Wait for 'open' or enable the queue.`
           : '',
       );
+    return this._outbox(limits).push(message);
+  }
+
+  /** The queue, made on first use; what it drops is reported as `drop` events. */
+  protected _outbox(limits: OutboxLimits): Outbox {
     this._queue ??= new Outbox(limits, (dropped, reason) =>
       this.emit('drop', { data: dropped.data, reason }),
     );
-    return this._queue.push(message);
+    return this._queue;
   }
 
   protected _restart(): void {

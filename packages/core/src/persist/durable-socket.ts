@@ -8,7 +8,7 @@ import { DEV } from '../dev';
 import { LifelineError } from '../errors';
 import type { SocketOptions } from '../messaging-options';
 import { MessagingSocket } from '../messaging-socket';
-import { byteLength, Outbox, type OutboxLimits, type QueuedMessage, type SendData } from '../queue';
+import { byteLength, type OutboxLimits, type QueuedMessage, type SendData } from '../queue';
 import type {
   JsonMessageMap,
   JsonRequestMap,
@@ -130,10 +130,8 @@ export class DurableSocket<
   private _restore(found: Claimed | undefined): void {
     this._restoring = false;
     if (found && !this._disposed) {
-      // The queue `_enqueue` would make, with the same `drop` reports.
-      this._queue ??= new Outbox(this._o.queue as OutboxLimits, (message, reason) =>
-        this.emit('drop', { data: message.data, reason }),
-      );
+      // persist refuses `queue: false`, so there are limits.
+      const queue = this._outbox(this._o.queue as OutboxLimits);
       const { entries, corrupt } = found;
       let requests = 0;
       // Each goes to the head, last first: what waited from before goes before anything sent
@@ -150,7 +148,7 @@ export class DurableSocket<
         message.bytes = byteLength(data);
         // The queue's clock is monotonic: the age carries over, not the wall-clock time.
         message.at = now() - (Date.now() - at);
-        this._queue.putBack(message);
+        queue.putBack(message);
       }
       // Events once the queue is whole again: a listener may send, close or dispose.
       if (corrupt > 0)
