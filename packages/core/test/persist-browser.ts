@@ -62,8 +62,25 @@ export async function launchOwnChromium(profile: string): Promise<OwnChromium> {
   const child = spawn(
     findChromium(),
     [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group, so a crash takes its helper processes (renderers, network
+    // service) down with it, as a real browser crash does, and none keeps writing the profile.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
+  const killGroup = async (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      return; // the group is gone already
+    }
+    for (let i = 0; i < 100; i++) {
+      try {
+        process.kill(-child.pid!, 0);
+      } catch {
+        return; // no process of the group is left
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const endpoint = await new Promise<string>((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${text}`)), 20_000);
@@ -85,13 +102,13 @@ export async function launchOwnChromium(profile: string): Promise<OwnChromium> {
   try {
     browser = await chromium.connectOverCDP(endpoint);
   } catch (error) {
-    child.kill('SIGKILL');
+    await killGroup('SIGKILL');
     throw error;
   }
   return {
     context: browser.contexts()[0]!,
     async crash() {
-      child.kill('SIGKILL');
+      await killGroup('SIGKILL');
       await exited(child);
       await browser.close().catch(() => {});
     },
@@ -99,6 +116,7 @@ export async function launchOwnChromium(profile: string): Promise<OwnChromium> {
       await browser.close().catch(() => {});
       child.kill('SIGTERM');
       await exited(child);
+      await killGroup('SIGKILL'); // helpers that outlived the browser
     },
   };
 }
