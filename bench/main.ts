@@ -16,6 +16,7 @@ import { evaluateGoals } from './report/goals';
 import { machineNotes } from './report/machine';
 import { renderMarkdown, renderTables } from './report/markdown';
 import type { BenchResults } from './results';
+import { EXTRA_SUITES } from './suites/extras';
 import { runFanout } from './suites/fanout';
 import { runHerd } from './suites/herd';
 import { runMemory } from './suites/memory';
@@ -38,10 +39,16 @@ const SUITES = [
   'herd',
   'memory',
   'fanout',
-] as const;
-type Suite = (typeof SUITES)[number];
+  ...EXTRA_SUITES.map((suite) => suite.name),
+];
+type Suite = string;
 /** Suites measured in Node alone, without Chromium. */
-const STATIC: readonly Suite[] = ['size', 'sources', 'fanout'];
+const STATIC: readonly Suite[] = [
+  'size',
+  'sources',
+  'fanout',
+  ...EXTRA_SUITES.filter((suite) => !suite.browser).map((suite) => suite.name),
+];
 
 interface Cli {
   config: BenchConfig;
@@ -59,14 +66,14 @@ function parseArgs(argv: string[]): Cli {
     ?.slice('--only='.length)
     .split(',');
   for (const name of only ?? []) {
-    if (!SUITES.includes(name as Suite))
+    if (!SUITES.includes(name))
       throw new Error(`Unknown suite "${name}"; pick from ${SUITES.join(', ')}`);
   }
   const out = argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length);
   const publish = base === FULL && !only && !out;
   return {
     config,
-    suites: (only as Suite[] | undefined) ?? [...SUITES],
+    suites: only ?? [...SUITES],
     // Unpublished runs go under node_modules/.cache: ignored by git and by the linter.
     out:
       out ??
@@ -122,6 +129,7 @@ async function main(): Promise<void> {
     streamCost: [],
     replay: [],
     fanout: [],
+    extras: [],
   };
   try {
     const { libs, variants } = browser ? await libsInPage(browser) : NO_LIBS;
@@ -168,6 +176,16 @@ async function main(): Promise<void> {
     await step('fanout', async () => {
       partial.fanout = await runFanout(config);
     });
+    for (const suite of EXTRA_SUITES) {
+      await step(suite.name, async () => {
+        const sections = await suite.run({
+          config,
+          browser: suite.browser ? browser : undefined,
+          log,
+        });
+        partial.extras!.push(...sections);
+      });
+    }
   } finally {
     await browser?.close();
   }

@@ -106,8 +106,8 @@ export interface SourceFileRow {
 }
 
 export interface GoalRow {
-  /** The issue that set the goal: 8 (benchmarks), 13 (core diet) or 14 (streams). */
-  issue: 8 | 13 | 14;
+  /** The issue that set the goal: 8 (benchmarks), 13 (core diet), 14 (streams) or 15–18. */
+  issue: 8 | 13 | 14 | 15 | 16 | 17 | 18;
   goal: string;
   /** The figure the issue started from, as it states it; absent where it gave none. */
   before?: string;
@@ -144,5 +144,24 @@ export interface BenchResults {
   streamCost?: CostRow[];
   replay?: ReplayRow[];
   fanout?: FanoutRow[];
+  /** Tables of the capability suites (share, persist, fleet, validation), in suite order. */
+  extras?: ExtraSection[];
   goals: GoalRow[];
+}
+
+/**
+ * One table a capability suite (`bench/suites/extras.ts`) measured and formatted itself, so a
+ * new capability adds a file instead of editing every report module.
+ */
+export interface ExtraSection {
+  /** The suite that produced it, as named by `--only=`. */
+  suite: string;
+  title: string;
+  /** Column headers; a header starting with a space is right-aligned. */
+  headers: string[];
+  rows: string[][];
+  /** How it was measured, printed under the table on the page. */
+  method: string;
+  /** The issue's goals this table decides. */
+  goals?: GoalRow[];
 }

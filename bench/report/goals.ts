@@ -194,5 +194,10 @@ function streams(results: Omit<BenchResults, 'goals'>): GoalRow[] {
 }
 
 export function evaluateGoals(results: Omit<BenchResults, 'goals'>): GoalRow[] {
-  return [...coreDiet(results), ...benchmarks(results), ...streams(results)];
+  return [
+    ...coreDiet(results),
+    ...benchmarks(results),
+    ...streams(results),
+    ...(results.extras ?? []).flatMap((section) => section.goals ?? []),
+  ];
 }

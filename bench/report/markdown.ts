@@ -54,12 +54,20 @@ Issue 8's goals for routing (≤ 1.1× hand-written), idle heap (≤ 1.5× nativ
 closing (no growth) are issue 13's too, with the same targets: they are listed once, above.`,
     ],
   ];
-  if (of(14).length > 0) {
+  const names: Record<number, string> = {
+    14: 'streams',
+    15: 'one connection for all tabs',
+    16: 'surviving reloads',
+    17: 'the Redis fleet',
+    18: 'ecosystem',
+  };
+  for (const issue of [14, 15, 16, 17, 18]) {
+    if (of(issue).length === 0) continue;
     sections.push([
-      'Goals of issue 14 (streams)',
+      `Goals of issue ${issue} (${names[issue]})`,
       table(
         ['goal', 'target', ' measured', 'result'],
-        of(14).map((goal) => [goal.goal, goal.target, goal.measured, met(goal.met)]),
+        of(issue).map((goal) => [goal.goal, goal.target, goal.measured, met(goal.met)]),
       ),
     ]);
   }
@@ -190,6 +198,9 @@ export function renderTables(results: BenchResults, goalsFirst = false): string 
     ]);
   }
   sections.push(...streamSections(results));
+  for (const extra of results.extras ?? []) {
+    sections.push([extra.title, `${table(extra.headers, extra.rows)}\n\n${extra.method}`]);
+  }
   if (goalsFirst) sections.unshift(...goalsSections(results));
   else sections.push(...goalsSections(results));
   return sections.map(([title, body]) => `### ${title}\n\n${body}\n`).join('\n');
@@ -282,6 +293,8 @@ ${renderTables(results, true)}
   moments: what a leak would leave behind, and what the goal is judged on.
 - **Streams** (issue 14): a stream message's cost, replay throughput and server fan-out
   against socket.io; the method of each is under its table.
+- **Capabilities** (issues 15–18: sharing across tabs, persistence, the Redis fleet,
+  validation): each suite in \`bench/suites/extras.ts\` states its method under its table.
 
 Benchmarks are not tests: CI runs \`--quick\` only to check the harness works
 (\`bench/bench-quick.e2e.test.ts\`), plus the size budget (\`bench/size-budget.int.test.ts\`).
