@@ -52,6 +52,15 @@ async function expectNoMore(context: CheckContext, peer: Peer, stream: string, e
   );
 }
 
+/** A fresh stream, a peer subscribed to it at its head, and a second connection to publish. */
+async function subscribedPeer(context: CheckContext) {
+  const stream = context.stream();
+  const peer = await context.connect();
+  const head = await context.subscribe(peer, stream);
+  const control = await context.connect();
+  return { stream, peer, head, control };
+}
+
 export const streamChecks: Check[] = [
   {
     id: 'subscribe.reply',
@@ -86,10 +95,7 @@ export const streamChecks: Check[] = [
     title: 'live messages arrive in order: {type, stream, epoch, seq, data}, seq contiguous',
     required: true,
     async run(context) {
-      const stream = context.stream();
-      const peer = await context.connect();
-      const head = await context.subscribe(peer, stream);
-      const control = await context.connect();
+      const { stream, peer, head, control } = await subscribedPeer(context);
       await publishMany(context, control, stream, 1, 5);
       await expectMessages(peer, stream, head.epoch, [1, 2, 3, 4, 5], 'live messages');
       await expectNoMore(context, peer, stream, 5);
@@ -117,10 +123,7 @@ export const streamChecks: Check[] = [
     title: 'after {"type":"unsubscribe"} no more messages of that stream arrive',
     required: true,
     async run(context) {
-      const stream = context.stream();
-      const peer = await context.connect();
-      const head = await context.subscribe(peer, stream);
-      const control = await context.connect();
+      const { stream, peer, head, control } = await subscribedPeer(context);
       await publishMany(context, control, stream, 1, 1);
       await expectMessages(peer, stream, head.epoch, [1], 'the message before unsubscribe');
       peer.send({ type: 'unsubscribe', data: { stream } });
@@ -138,10 +141,7 @@ export const streamChecks: Check[] = [
     title: 'subscribing again on the same connection restarts from the new `since` (heals a gap)',
     required: true,
     async run(context) {
-      const stream = context.stream();
-      const peer = await context.connect();
-      const head = await context.subscribe(peer, stream);
-      const control = await context.connect();
+      const { stream, peer, head, control } = await subscribedPeer(context);
       await publishMany(context, control, stream, 1, 3);
       await expectMessages(peer, stream, head.epoch, [1, 2, 3], 'live messages');
       const again = await context.subscribe(peer, stream, { epoch: head.epoch, seq: '1' });
