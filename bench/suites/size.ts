@@ -2,7 +2,7 @@
 // Core gets a row per way to load it; its ESM rows bundle the production build (dist/index.mjs).
 import { existsSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import {
   BUILD_HINT,
   CORE_ESM,
@@ -137,9 +137,83 @@ async function coreRows(): Promise<SizeRow[]> {
   return rows;
 }
 
+/**
+ * A capability whose cost gets its own row: the modules that make it, each replaced by a stub
+ * that exports the same names doing nothing (the hooks that call them stay, so the row is a
+ * slight underestimate).
+ */
+interface Capability {
+  name: string;
+  /** Source path under packages/core/src → the stub module's text. */
+  stubs: Record<string, string>;
+}
+
+const CAPABILITIES: Capability[] = [
+  {
+    name: 'validation',
+    stubs: {
+      'validation/inbound.ts': 'export class Inbound {}',
+      'validation/schemas.ts':
+        'export const schemaTable = () => undefined, streamTables = schemaTable, tableFor = schemaTable;',
+    },
+  },
+];
+
+// Private members renamed the way rollup.config.mjs renames them in dist/, and `DEV` folded
+// to false, so the source build compares with the production files.
+const KEEP = ['__proto__', '_events', '_eventsCount'];
+
+/** `Socket` bundled from packages/core/src as production, with `stubs` swapped in. */
+async function sourceSocket(stubs: Record<string, string>): Promise<string> {
+  const src = fromRoot('packages/core/src/').split('\\').join('/');
+  const swap: Plugin = {
+    name: 'capability-stubs',
+    setup(builder) {
+      builder.onLoad({ filter: /packages[\\/]core[\\/]src[\\/].*\.ts$/ }, (args) => {
+        const path = args.path.split('\\').join('/').slice(src.length);
+        if (path === 'dev.ts') return { contents: 'export const DEV = false;', loader: 'ts' };
+        const stub = stubs[path];
+        return stub === undefined ? undefined : { contents: stub, loader: 'ts' };
+      });
+    },
+  };
+  const result = await build({
+    stdin: { contents: `export { Socket } from ${jsPath(`${src}index.ts`)};`, resolveDir: ROOT },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    mangleProps: /^_/,
+    mangleCache: Object.fromEntries(KEEP.map((name) => [name, false])),
+    plugins: [swap],
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** What each capability adds to `Socket`: with it, minus with its modules stubbed out. */
+export async function capabilityRows(): Promise<SizeRow[]> {
+  const full = compressedSizes(await sourceSocket({}));
+  const rows: SizeRow[] = [];
+  for (const capability of CAPABILITIES) {
+    const without = compressedSizes(await sourceSocket(capability.stubs));
+    rows.push({
+      name: `lifeline: ${capability.name} (capability)`,
+      how: `\`Socket\` from source, production, minified: with − without ${capability.name}`,
+      minBytes: full.minBytes - without.minBytes,
+      gzipBytes: full.gzipBytes - without.gzipBytes,
+      brotliBytes: full.brotliBytes - without.brotliBytes,
+    });
+  }
+  return rows;
+}
+
 export async function measureSizes(): Promise<SizeRow[]> {
   if (!coreBuilt()) throw new Error(`Lifeline is not built (${CORE_ESM} missing). ${BUILD_HINT}`);
   const rows = await coreRows();
+  rows.push(...(await capabilityRows()));
   for (const adapter of ['react', 'vue', 'svelte']) {
     const dist = fromRoot(`packages/${adapter}/dist/index.mjs`);
     if (!existsSync(dist)) continue;

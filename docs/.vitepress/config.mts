@@ -43,6 +43,7 @@ export default defineConfig({
           { text: 'Wake detection', link: '/concepts/wake' },
           { text: 'Requests: at-least-once', link: '/concepts/requests' },
           { text: 'Streams that resume', link: '/concepts/streams' },
+          { text: 'Validation (schemas)', link: '/concepts/validation' },
           { text: 'One connection for all tabs', link: '/concepts/sharing' },
           { text: 'What survives what (persist)', link: '/concepts/survival' },
           { text: 'Builds and entries', link: '/concepts/builds' },

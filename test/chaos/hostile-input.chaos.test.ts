@@ -1,9 +1,12 @@
 // Bad input, generated: malformed and hostile frames pushed through a fake transport, and
 // invalid options, close codes and URLs. Over 10,000 fast-check cases in all: nothing throws,
 // nothing reaches a prototype, every rejection carries the documented LifelineError code.
-import { LifelineError, Socket } from '@lifeline/core';
+import { type InvalidEvent, LifelineError, Socket, type StandardSchemaV1 } from '@lifeline/core';
+import { type } from 'arktype';
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { chaosReport } from '../support/chaos-report';
 
 const report = chaosReport(import.meta.url);
@@ -181,6 +184,74 @@ describe('hostile frames', () => {
     expect(prototypeNames()).toBe(before);
     expect([...violations.plain].slice(0, 5)).toEqual([]);
     expect([...violations.escaped].slice(0, 5)).toEqual([]);
+  });
+
+  it('survives the same 12,000 frames with validation on (zod, valibot, arktype, a throwing schema): 0 throws', () => {
+    const before = prototypeNames();
+    const throwing: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: (value) => {
+          throw value;
+        },
+      },
+    };
+    const socket = new Socket('ws://127.0.0.1:1/', {
+      WebSocket: FakeWebSocket as never,
+      reconnect: false,
+      schemas: {
+        chat: z.object({ text: z.string() }),
+        toString: v.object({ n: v.number() }),
+        ['__proto__']: type({ polluted: 'boolean' }),
+        constructor: throwing,
+        hasOwnProperty: z.array(z.unknown()).transform((items) => items.length),
+      },
+      streamSchemas: { 'room:*': { chat: v.object({ text: v.string() }) } },
+    });
+    const fake = FakeWebSocket.last!;
+    fake.open();
+    const delivered: unknown[] = [];
+    const invalid: InvalidEvent[] = [];
+    socket.on('invalid', (event) => invalid.push(event));
+    socket.onMessage('*', (envelope) => delivered.push(envelope));
+    socket.subscribe('room:1', (data) => delivered.push(data));
+    fake.receive(
+      `{"type":"subscribe","re":${JSON.stringify(JSON.parse(String(fake.sent.at(-1))).id)},"data":{"epoch":"e1","seq":"0"}}`,
+    );
+    socket.request('sum', {}, { timeout: 0, schema: z.number() }).catch(() => {});
+    const pendingId = JSON.parse(String(fake.sent.at(-1))).id;
+    let throws = 0;
+    let seq = 0;
+    const receive = (data: unknown) => {
+      try {
+        fake.receive(data);
+      } catch {
+        throws++;
+      }
+    };
+    fc.assert(
+      fc.property(frame, (data) => receive(data)),
+      { numRuns: 10_000 },
+    );
+    fc.assert(
+      fc.property(hostileValue, fc.boolean(), (data, reply) =>
+        receive(
+          reply
+            ? `{"type":"sum","re":${JSON.stringify(pendingId)},"data":${data}}`
+            : `{"type":"chat","stream":"room:1","epoch":"e1","seq":"${++seq}","data":${data}}`,
+        ),
+      ),
+      { numRuns: 2_000 },
+    );
+    socket.dispose();
+    expect(throws).toBe(0);
+    expect(invalid.length).toBeGreaterThan(100);
+    expect(invalid.some((event) => event.stream === 'room:1')).toBe(true);
+    for (const event of invalid) expect(event.issues.length).toBeGreaterThan(0);
+    expect(delivered.length).toBeGreaterThan(100);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(prototypeNames()).toBe(before);
   });
 
   it('drops a `__proto__` key spelled with a JSON escape (\\u005f_proto__)', () => {

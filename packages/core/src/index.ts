@@ -15,10 +15,14 @@
 // One connection for all tabs (DESIGN §11): share/ (session.ts: election and this tab's
 // transport to the leader; hub.ts: the leader's one real WebSocket; options.ts, protocol.ts,
 // types.ts).
+// Validation (DESIGN §12): validation/ (inbound.ts: what is checked and what an invalid
+// message does; in-order.ts: arrival order around async schemas; check.ts: one schema run;
+// schemas.ts: the options; standard-schema.ts: the Standard Schema v1 types).
 
 export { backoffDelay, type Jitter } from './backoff';
 export { decodeEnvelope, type Envelope, encodeEnvelope, isProtocolType } from './envelope';
 export { LifelineError, type LifelineErrorCode, type RemoteError } from './errors';
+export type { RetryInfo } from './lifecycle';
 export { type LogRecord, redact } from './log';
 export type { Status } from './machine';
 export type { Codec, HeartbeatOptions, SocketOptions } from './messaging-options';
@@ -74,3 +78,15 @@ export type {
   WakeEvent,
 } from './types';
 export type { UrlInput } from './url';
+export type { InvalidMessageError, Issues } from './validation/check';
+export type { StandardSchemaV1 } from './validation/standard-schema';
+export type {
+  InferMessages,
+  InferStreams,
+  InvalidEvent,
+  MessageSchemas,
+  ReplyOf,
+  ReplySchema,
+  StreamPattern,
+  StreamSchemas,
+} from './validation/types';

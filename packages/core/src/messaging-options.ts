@@ -5,6 +5,8 @@ import type { Envelope } from './envelope';
 import { invalid, option, type ReconnectingSocketOptions, section } from './options';
 import type { PersistOptions } from './persist/options';
 import type { ShareOptions } from './share/options';
+import type { Untyped } from './types';
+import type { MessageSchemas, StreamSchemas } from './validation/types';
 
 /** Idle ping and dead-connection detection; `true` takes the defaults. */
 export interface HeartbeatOptions {
@@ -26,8 +28,11 @@ export interface Codec {
   decode(data: unknown): Envelope | undefined;
 }
 
-/** Options of `new Socket(url, options)`. Every field is optional. */
-export interface SocketOptions extends ReconnectingSocketOptions {
+/**
+ * Options of `new Socket(url, options)`. Every field is optional.
+ * @typeParam In - the incoming message map, which `schemas` are checked against (or inferred)
+ */
+export interface SocketOptions<In = Untyped> extends ReconnectingSocketOptions {
   /** @defaultValue off */
   heartbeat?: HeartbeatOptions | boolean;
   /**
@@ -44,6 +49,18 @@ export interface SocketOptions extends ReconnectingSocketOptions {
   persist?: PersistOptions;
   /** One connection for all tabs of the origin (see sharing.md). @defaultValue off */
   share?: boolean | ShareOptions;
+  /**
+   * A Standard Schema (zod, valibot, arktype, …) per incoming message type: a message that
+   * fails it is not delivered but emitted as `invalid`; handlers get the schema's output, and
+   * are typed by it (see validation.md). @defaultValue none
+   */
+  schemas?: MessageSchemas<In>;
+  /**
+   * `Socket` only: per stream name or pattern (`'room:*'`), a Standard Schema per message
+   * type of that stream. An invalid stream message is emitted as `invalid` and does not move
+   * the subscription's position. @defaultValue none
+   */
+  streamSchemas?: StreamSchemas;
 }
 
 /** The messaging options with every default filled in. */

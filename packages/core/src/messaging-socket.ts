@@ -1,11 +1,9 @@
-// The messaging layer: the reconnecting socket (reconnecting-socket.ts) plus JSON envelopes,
-// request/reply and the heartbeat. It plugs into the lifecycle's hooks; where a frame is
-// decoded and routed: `_frame`. Socket (socket.ts) adds streams on top through `_claims`.
-import { DEV } from './dev';
-import { safeCall } from './emitter';
+// The messaging layer: the reconnecting socket plus JSON envelopes, request/reply and the
+// heartbeat, on the lifecycle's hooks. A frame is decoded in `_frame`, routed in `_deliver`;
+// streams (socket.ts) take theirs through `_claims`, validation (validation/) via `_inbound`.
 import { decodeWith, type Envelope, encodeWith, isProtocolType, jsonCodec } from './envelope';
-import { fail } from './errors';
 import { Heartbeat } from './heartbeat';
+import { addHandler, type HandlerTable, routeEnvelope } from './message-handlers';
 import {
   type Codec,
   type MessagingSettings,
@@ -15,7 +13,7 @@ import {
 import type { CloseInfo } from './policy';
 import type { SendData } from './queue';
 import { ReconnectingSocket } from './reconnecting-socket';
-import { closedError, type RequestOptions, Requests } from './requests';
+import { closedError, type RequestOptions, Requests, refused } from './requests';
 import { WS_OPEN } from './transport';
 import type {
   EnvelopeOf,
@@ -29,8 +27,9 @@ import type {
   Untyped,
 } from './types';
 import type { UrlInput } from './url';
-
-type Handler = (a: unknown, b?: unknown) => void;
+import { Inbound } from './validation/inbound';
+import { type SchemaTable, schemaTable, streamTables } from './validation/schemas';
+import type { ReplyOf, ReplySchema } from './validation/types';
 
 /**
  * {@link Socket} without stream subscriptions: the reconnecting socket plus typed JSON
@@ -57,7 +56,7 @@ export class MessagingSocket<
   latency: number | undefined;
   private _messaging: MessagingSettings;
   /** `onMessage` handlers by type, made on the first one. */
-  private _handlers: Map<string, Set<Handler>> | undefined;
+  private _handlers: HandlerTable | undefined;
   /** Pending requests, made on the first request. */
   private _requests: Requests | undefined;
   private _hb: Heartbeat | undefined;
@@ -66,17 +65,22 @@ export class MessagingSocket<
    * every frame is decoded.
    */
   protected _claims: ((envelope: Envelope) => boolean) | undefined;
+  /** Validation (`schemas`, `streamSchemas`, a request's `schema`), made when first needed. */
+  protected _inbound: Inbound | undefined;
 
   /**
    * @param url - `ws(s)://`, `http(s)://` or relative URL, or a function called before every
    *   attempt (may be async) that returns one.
    * @throws LifelineError `ERR_INVALID_URL` / `ERR_INVALID_OPTION` / `ERR_NO_WEBSOCKET`
    */
-  constructor(url: UrlInput, options?: SocketOptions) {
+  constructor(url: UrlInput, options?: SocketOptions<In>) {
     // Validated before the reconnecting socket may start its first attempt.
     const messaging = resolveMessaging(options);
+    const schemas = schemaTable('schemas', options?.schemas);
+    const streams = streamTables(options?.streamSchemas);
     super(url, options);
     this._messaging = messaging;
+    if (schemas || streams) this._validation(schemas, streams);
   }
 
   // ── Messaging (DESIGN §3) ───────────────────────────────────────────────────────
@@ -112,51 +116,30 @@ export class MessagingSocket<
   onMessage<K extends keyof In & string>(type: K, handler: MessageHandler<In[K], K>): () => void;
   onMessage(type: string, handler: (...args: never[]) => void): () => void {
     this._handlers ??= new Map();
-    const handlers = this._handlers;
-    let set = handlers.get(type);
-    if (!set) {
-      set = new Set();
-      handlers.set(type, set);
-    }
-    set.add(handler as Handler);
-    return () => {
-      set.delete(handler as Handler);
-      if (set.size === 0 && handlers.get(type) === set) handlers.delete(type);
-    };
+    return addHandler(this._handlers, type, handler as never);
   }
 
   /**
    * Sends a request and resolves with the reply's `data`. At-least-once: a request
    * unanswered when the connection drops is sent again, same id, after the reconnect.
    * Rejects with `ERR_TIMEOUT`, `ERR_ABORTED`, `ERR_CLOSED`, `ERR_REMOTE` (server error
-   * reply) or `ERR_QUEUE_FULL`. `data` may be left out when its type admits `undefined`.
+   * reply), `ERR_QUEUE_FULL` or, when the reply fails `options.schema`, `ERR_INVALID_MESSAGE`
+   * (with the `issues`). `data` may be left out when its type admits `undefined`.
    * @example
    * ```ts
    * const total = await socket.request('sum', { a: 1, b: 2 }, { timeout: 5000 });
    * const pong = await socket.request('ping');
+   * const user = await socket.request('user', { id: 7 }, { schema: User }); // typed as User
    * ```
    */
-  request<K extends keyof Req & string>(
+  request<K extends keyof Req & string, S extends ReplySchema<Req[K]['reply']> = undefined>(
     type: K,
-    ...args: RequestArgs<RequestData<Req[K]>>
-  ): Promise<Req[K]['reply']>;
-  request<K extends keyof Req & string>(
-    type: K,
-    data?: RequestData<Req[K]>,
-    options: RequestOptions = {},
-  ): Promise<Req[K]['reply']> {
-    if (this._disposed)
-      return Promise.reject(fail('ERR_CLOSED', DEV ? 'The socket was disposed.' : ''));
-    const s = this._status;
-    // close() rejected every pending request; one made after it would wait for a connect()
-    // that may never come, so it settles now the same way.
-    if (s === 'closing' || s === 'closed')
-      return Promise.reject(
-        fail(
-          'ERR_CLOSED',
-          DEV ? `Cannot send request "${type}": the socket is ${s}. Call connect() first.` : '',
-        ),
-      );
+    ...args: RequestArgs<RequestData<Req[K]>, S>
+  ): Promise<ReplyOf<S, Req[K]['reply']>>;
+  request(type: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const refusal = refused(this._disposed, this._status, type, options.schema);
+    if (refusal) return Promise.reject(refusal);
+    if (options.schema) this._validation();
     const requests = this._requestIds();
     const id = requests.nextId();
     let frame: SendData;
@@ -175,7 +158,7 @@ export class MessagingSocket<
         requests.settle(id, undefined, error as Error);
       }
     }
-    return promise as Promise<Req[K]['reply']>;
+    return promise;
   }
 
   /** Closes, rejects pending requests, and removes every listener, handler and timer. Final. */
@@ -223,6 +206,8 @@ export class MessagingSocket<
   }
 
   protected override _settleAll(why: CloseInfo | 'closed' | 'disposed'): void {
+    // Verdicts still pending, and what waits behind them, are never delivered.
+    this._inbound?.order.reset();
     if (this._requests?.size) this._requests.rejectAll(closedError(why));
   }
 
@@ -239,20 +224,32 @@ export class MessagingSocket<
     } catch (error) {
       return this._emitError(error as Error); // never lose a frame silently
     }
-    if (!envelope || claims?.(envelope)) return;
+    if (!envelope) return;
+    const order = this._inbound?.order;
+    if (order?.holding) order.hold(envelope);
+    else this._deliver(envelope);
+  }
+
+  /** Routes a decoded envelope: streams take theirs, then replies, then `onMessage` handlers. */
+  private _deliver(envelope: Envelope): void {
+    if (this._claims?.(envelope)) return;
+    const inbound = this._inbound;
     if (envelope.re !== undefined) {
-      this._requests?.reply(envelope);
+      if (inbound) inbound.reply(this._requests, envelope);
+      else this._requests?.reply(envelope);
       return;
     }
     // Stream messages are for subscriptions (socket.ts), never for onMessage handlers.
     if (envelope.stream !== undefined) return;
     // Protocol frames (heartbeat pongs, stream control) are Lifeline's, not the app's.
     if (isProtocolType(envelope.type)) {
-      if (envelope.type === 'pong' && hb) this.latency = hb.pong() ?? this.latency;
+      if (envelope.type === 'pong' && this._hb) this.latency = this._hb.pong() ?? this.latency;
       return;
     }
-    this._route(envelope.type, envelope.data, envelope);
-    this._route('*', envelope);
+    const schema = inbound?.schemas?.get(envelope.type);
+    if (schema)
+      inbound!.message(schema, envelope, (valid) => routeEnvelope(this._handlers, this, valid));
+    else routeEnvelope(this._handlers, this, envelope);
   }
 
   /** A new request, before its first send; `settled` is its promise (persist keeps it durable). */
@@ -267,6 +264,16 @@ export class MessagingSocket<
 
   protected _codec(): Codec {
     return this._messaging.codec ?? jsonCodec;
+  }
+
+  /** The validation layer, made on first use (the `schemas` options, or a request's `schema`). */
+  protected _validation(schemas?: SchemaTable, streams?: Array<[string, SchemaTable]>): Inbound {
+    this._inbound ??= new Inbound(schemas, streams, {
+      deliver: (envelope) => this._deliver(envelope),
+      report: (event, error) =>
+        this._hasListeners('invalid') ? this.emit('invalid', event) : this._emitError(error()),
+    });
+    return this._inbound;
   }
 
   /** The pending requests, which also hand out request ids (made on first use). */
@@ -287,13 +294,5 @@ export class MessagingSocket<
     // A request that settles while queued (timeout, abort, close) leaves the queue at once.
     requests.queued(id, () => this._queue?.remove(message));
     this._enqueue(message);
-  }
-
-  /** Calls the `onMessage` handlers of `type`; a copy only when several could unsubscribe. */
-  private _route(type: string, a: unknown, b?: unknown): void {
-    const handlers = this._handlers?.get(type);
-    if (!handlers) return;
-    if (handlers.size === 1) for (const fn of handlers) safeCall(fn, this, a, b);
-    else for (const fn of [...handlers]) safeCall(fn, this, a, b);
   }
 }

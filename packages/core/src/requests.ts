@@ -6,15 +6,24 @@ import { firesAfter, now } from './clock';
 import { DEV } from './dev';
 import type { Envelope } from './envelope';
 import { fail, LifelineError } from './errors';
+import type { Status } from './machine';
+import { invalid } from './options';
 import type { CloseInfo } from './policy';
 import { byteLength, type DropReason, type QueuedMessage, type SendData } from './queue';
+import type { StandardSchemaV1 } from './validation/standard-schema';
 
 /** Options of `socket.request()`. */
-export interface RequestOptions {
+export interface RequestOptions<S = StandardSchemaV1> {
   /** Reject with `ERR_TIMEOUT` after this many ms (default: the `requestTimeout` option). */
   timeout?: number;
   /** Abort: reject with `ERR_ABORTED` and forget the request. */
   signal?: AbortSignal;
+  /**
+   * A Standard Schema (zod, valibot, arktype, …) the reply's data must pass: the request
+   * resolves with its output (and is typed by it), or rejects with `ERR_INVALID_MESSAGE`
+   * carrying the `issues`.
+   */
+  schema?: S;
 }
 
 interface Pending {
@@ -26,6 +35,8 @@ interface Pending {
   cleanup: () => void;
   /** Takes the frame back out of the send queue, if it still waits there. */
   unqueue?: () => void;
+  /** What the reply must pass (`request(type, data, { schema })`). */
+  schema?: StandardSchemaV1;
 }
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -95,7 +106,8 @@ export class Requests {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
-      this._pending.set(id, { frame, sentOn: 0, resolve, reject, cleanup });
+      const { schema } = options;
+      this._pending.set(id, { frame, sentOn: 0, resolve, reject, cleanup, schema });
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort);
       // 0, Infinity and delays setTimeout cannot hold (over ~24.8 days) mean "no timeout".
@@ -113,6 +125,11 @@ export class Requests {
           timeout,
         );
     });
+  }
+
+  /** The schema request `id`'s reply must pass, if it has one. */
+  schemaOf(id: string): StandardSchemaV1 | undefined {
+    return this._pending.get(id)?.schema;
   }
 
   /** Registers how to take request `id`'s frame back out of the send queue when it settles. */
@@ -179,6 +196,31 @@ export class Requests {
   rejectAll(error: LifelineError): void {
     for (const id of [...this._pending.keys()]) this.settle(id, undefined, error);
   }
+}
+
+/**
+ * Why a new request cannot be made, if it cannot: the socket is disposed or closed (close()
+ * rejected every pending request; one made after it would wait for a connect() that may
+ * never come, so it settles now the same way), or `schema` is not a Standard Schema.
+ */
+export function refused(
+  disposed: boolean,
+  status: Status,
+  type: string,
+  schema: unknown,
+): Error | undefined {
+  if (disposed) return fail('ERR_CLOSED', DEV ? 'The socket was disposed.' : '');
+  if (status === 'closing' || status === 'closed')
+    return fail(
+      'ERR_CLOSED',
+      DEV ? `Cannot send request "${type}": the socket is ${status}. Call connect() first.` : '',
+    );
+  if (
+    schema !== undefined &&
+    typeof (schema as StandardSchemaV1)?.['~standard']?.validate !== 'function'
+  )
+    return invalid(`request("${type}").schema`, schema, DEV ? 'expected a Standard Schema v1' : '');
+  return undefined;
 }
 
 /** Why a request whose frame left the queue unsent rejects. */

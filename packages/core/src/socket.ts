@@ -62,7 +62,7 @@ export class Socket<
    *   attempt (may be async) that returns one.
    * @throws LifelineError `ERR_INVALID_URL` / `ERR_INVALID_OPTION` / `ERR_NO_WEBSOCKET`
    */
-  constructor(url: UrlInput, options?: SocketOptions) {
+  constructor(url: UrlInput, options?: SocketOptions<In>) {
     // Sharing swaps only the transport: every attempt goes through the leader tab's hub.
     const share = options && shareSession(url, options);
     super(url, share ? { ...options, WebSocket: share.WebSocket } : options);
@@ -105,6 +105,8 @@ export class Socket<
         encode: (envelope) => encodeWith(this._codec(), envelope),
         live: () => this._liveTransport(),
         error: (error) => this._emitError(error),
+        // `streamSchemas` (validation/): made with the socket when it has any.
+        validation: this._inbound,
       });
       this._streams = streams;
       this._claims = (envelope) => streams.claim(envelope);
@@ -153,6 +155,6 @@ export function createSocket<
   Out extends JsonMessageMap<Out> = Untyped,
   Req extends JsonRequestMap<Req> = Untyped,
   Streams extends StreamMap = Untyped,
->(url: UrlInput, options?: SocketOptions): Socket<In, Out, Req, Streams> {
+>(url: UrlInput, options?: SocketOptions<In>): Socket<In, Out, Req, Streams> {
   return new Socket<In, Out, Req, Streams>(url, options);
 }

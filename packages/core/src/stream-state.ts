@@ -2,12 +2,17 @@
 // reply means for it. A duplicate is dropped, a gap re-subscribes from the position (the
 // server replaces the subscription and replays), another epoch or an unrecoverable resume
 // resyncs. The registry (streams.ts) sends the frames; the handles (subscription.ts) listen.
+// With `streamSchemas`, a message that fails its schema is reported (`invalid`) and does not
+// move the position; the next one goes on from it (see `_handled`).
 import { DEV } from './dev';
 import type { Envelope } from './envelope';
 import { fail, LifelineError } from './errors';
 import { compareSeq, follows, isSeq, nextSeq, previousSeq } from './seq';
 import { fire, type SharedStream, type Subscription } from './subscription';
 import type { StreamPosition, SubscriptionStatus } from './types';
+import type { Checked, Issues } from './validation/check';
+import type { SchemaTable } from './validation/schemas';
+import type { StandardSchemaV1 } from './validation/standard-schema';
 
 /** What a wire subscription asks of the registry that owns it. */
 export interface StreamHost {
@@ -17,6 +22,10 @@ export interface StreamHost {
   remove(state: StreamState, unsubscribe: boolean): void;
   /** Reports a problem no subscription can take (the socket's `error`). */
   error(error: Error): void;
+  /** Validates a message with `schema`; the verdict comes to `state.checked`, in order. */
+  validate(state: StreamState, schema: StandardSchemaV1, envelope: Envelope): void;
+  /** Reports a message that failed its schema (`invalid`). */
+  invalid(envelope: Envelope, issues: Issues): void;
 }
 
 /** One stream's subscription on one socket, shared by its handles. */
@@ -26,8 +35,16 @@ export class StreamState implements SharedStream {
   /** The id of the subscribe awaiting its reply on the current connection. */
   _awaiting: string | undefined;
   readonly _handles: Subscription[] = [];
+  /** `streamSchemas`: this stream's schemas by message type. */
+  schemas: SchemaTable | undefined;
   private _epoch: string | undefined;
   private _seq = '0';
+  /**
+   * The seq of the last message that failed its schema, when it is past the position. It
+   * was reported, not delivered, so the position stays before it (a resume fetches and
+   * reports it again); the message after it is the next one in order, not a gap.
+   */
+  private _handled: string | undefined;
   /** `position`, made when read: messages move the position without allocating. */
   private _position: StreamPosition | undefined;
 
@@ -95,12 +112,17 @@ export class StreamState implements SharedStream {
   receive(envelope: Envelope): void {
     const { epoch, seq } = envelope;
     if (this._epoch === undefined) return; // before the first reply: the replay will bring it
-    if (epoch === this._epoch && typeof seq === 'string' && follows(this._seq, seq)) {
-      this._move(epoch, seq);
-      const handles = this._handles;
-      if (handles.length === 1) fire(handles[0]!, 'message', envelope.data, envelope);
-      else this._fanout('message', envelope.data, envelope);
-      return;
+    // A message that failed its schema is validated and reported again each time it comes
+    // (a resume replays it): the one after the position always follows.
+    const last = this._handled ?? this._seq;
+    if (
+      epoch === this._epoch &&
+      typeof seq === 'string' &&
+      (follows(this._seq, seq) || (last !== this._seq && follows(last, seq)))
+    ) {
+      const schema = this.schemas?.get(envelope.type);
+      if (schema) return this._host.validate(this, schema, envelope);
+      return this._deliver(envelope);
     }
     // Off the fast path: a duplicate, a gap, another epoch, or a malformed message.
     if (typeof epoch !== 'string' || !isSeq(seq))
@@ -112,7 +134,7 @@ export class StreamState implements SharedStream {
             : '',
         ),
       );
-    if (epoch === this._epoch && compareSeq(seq, this._seq) <= 0) {
+    if (epoch === this._epoch && compareSeq(seq, last) <= 0) {
       this.duplicates++;
       return;
     }
@@ -120,8 +142,18 @@ export class StreamState implements SharedStream {
     if (this._awaiting !== undefined || this.status !== 'live') return;
     this._host.resubscribe(this);
     // Another epoch is not a gap to report: the reply says resync.
-    if (epoch === this._epoch)
-      this._fanout('gap', { from: nextSeq(this._seq), to: previousSeq(seq) });
+    if (epoch === this._epoch) this._fanout('gap', { from: nextSeq(last), to: previousSeq(seq) });
+  }
+
+  /** The verdict on a message that followed in order: delivered, or reported and skipped. */
+  checked(envelope: Envelope, checked: Checked): void {
+    if (this.status === 'closed') return;
+    if (checked.issues) {
+      this._handled = envelope.seq;
+      return this._host.invalid(envelope, checked.issues);
+    }
+    envelope.data = checked.value;
+    this._deliver(envelope);
   }
 
   /** A handle leaves; the last one ends the subscription. */
@@ -159,10 +191,17 @@ export class StreamState implements SharedStream {
     }
   }
 
+  private _deliver(envelope: Envelope): void {
+    this._move(envelope.epoch!, envelope.seq!);
+    const handles = this._handles;
+    if (handles.length === 1) fire(handles[0]!, 'message', envelope.data, envelope);
+    else this._fanout('message', envelope.data, envelope);
+  }
+
   private _move(epoch: string, seq: string): void {
     this._epoch = epoch;
     this._seq = seq;
-    this._position = undefined;
+    this._handled = this._position = undefined;
   }
 
   private _to(next: SubscriptionStatus): void {

@@ -8,6 +8,19 @@ import type { SendData } from './queue';
 import { type StreamHost, StreamState } from './stream-state';
 import { Subscription } from './subscription';
 import type { StreamPosition, SubscribeOptions } from './types';
+import type { Checked, Issues } from './validation/check';
+import type { SchemaTable } from './validation/schemas';
+import type { StandardSchemaV1 } from './validation/standard-schema';
+
+/** The socket's validation, as streams use it (`streamSchemas`, validation/inbound.ts). */
+export interface StreamValidation {
+  /** The schemas of `stream`'s messages, by type. */
+  streamTable(stream: string): SchemaTable | undefined;
+  /** Validates; `then` runs now for a synchronous schema, else in arrival order. */
+  run(schema: StandardSchemaV1, value: unknown, then: (checked: Checked) => void): void;
+  /** Emits `invalid` for a message that failed its schema. */
+  invalid(envelope: Envelope, issues: Issues): void;
+}
 
 /** What the registry borrows from its socket. */
 export interface StreamSocket {
@@ -21,6 +34,8 @@ export interface StreamSocket {
   error(error: Error): void;
   /** Where to resume `stream` from on its first subscribe (`persist`: from before a reload). */
   since?(stream: string): StreamPosition | undefined;
+  /** With `streamSchemas`: the validation of stream messages. */
+  validation?: StreamValidation;
 }
 
 /** The subscriptions of one socket. */
@@ -51,6 +66,7 @@ export class StreamRegistry implements StreamHost {
     const first = !state;
     if (!state) {
       state = new StreamState(stream, options?.data, this, this._socket.since?.(stream));
+      state.schemas = this._socket.validation?.streamTable(stream);
       // Fail here, not on some later open, when the codec cannot encode the data.
       if (state.data !== undefined) this._socket.encode(state.frame(''));
       this._states.set(stream, state);
@@ -130,6 +146,16 @@ export class StreamRegistry implements StreamHost {
 
   error(error: Error): void {
     this._socket.error(error);
+  }
+
+  validate(state: StreamState, schema: StandardSchemaV1, envelope: Envelope): void {
+    this._socket.validation!.run(schema, envelope.data, (checked) =>
+      state.checked(envelope, checked),
+    );
+  }
+
+  invalid(envelope: Envelope, issues: Issues): void {
+    this._socket.validation!.invalid(envelope, issues);
   }
 
   private _send(ws: WebSocket, state: StreamState): void {

@@ -4,6 +4,7 @@ import type { Status } from './machine';
 import type { CloseInfo } from './policy';
 import type { DropReason, SendData } from './queue';
 import type { RequestOptions } from './requests';
+import type { InvalidEvent } from './validation/types';
 
 /** The default of the message maps: any type, any data. */
 // biome-ignore lint/suspicious/noExplicitAny: an untyped socket accepts any message
@@ -80,13 +81,10 @@ export type JsonRequestMap<M> = RequestMap & {
 /** The arguments of `sendJson` after `type`: `data`, optional when `undefined` fits it. */
 export type SendJsonArgs<D> = undefined extends D ? [data?: Json<D>] : [data: Json<D>];
 
-/**
- * The arguments of `request` after `type`: `data` (optional when `undefined` fits it), then
- * the options.
- */
-export type RequestArgs<D> = undefined extends D
-  ? [data?: Json<D>, options?: RequestOptions]
-  : [data: Json<D>, options?: RequestOptions];
+/** The arguments of `request` after `type`: `data` (optional when `undefined` fits it), options. */
+export type RequestArgs<D, S = undefined> = undefined extends D
+  ? [data?: Json<D>, options?: RequestOptions<S>]
+  : [data: Json<D>, options?: RequestOptions<S>];
 
 /**
  * What a `'*'` handler receives: the envelope of any type of `In`, a union discriminated by
@@ -173,15 +171,17 @@ export interface SocketEventMap {
   giveup: (event: GiveupEvent) => void;
   drop: (event: DropEvent) => void;
   wake: (event: WakeEvent) => void;
+  /** An incoming message failed its schema (`schemas`, `streamSchemas`) and was not delivered. */
+  invalid: (event: InvalidEvent) => void;
   /** This tab's role changed (`share`, DESIGN §11). */
   role: (role: Role) => void;
-  /** `persist`: the outbox left by an earlier page was restored (also with 0 and 0). */
+  /** `persist`: what an earlier page, or a closed tab, left was taken over (also 0 and 0). */
   restored: (event: RestoredEvent) => void;
   /** `persist`: a request made before the reload was answered (or failed for good). */
   reply: (event: ReplyEvent) => void;
 }
 
-/** Payload of `restored` (`persist`, DESIGN §10): what an earlier page left, now queued again. */
+/** Payload of `restored` (`persist`, §10): what an earlier page or a closed tab left, queued again. */
 export interface RestoredEvent {
   /** Plain messages queued again, in their order. */
   messages: number;

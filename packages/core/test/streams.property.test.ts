@@ -5,11 +5,16 @@
 // - the app sees, within an epoch, every seq after its position exactly once and in order:
 //   each message is position + 1, unless a `resync` moved the position first;
 // - once the faults stop, the subscription catches up to the server's head and is live.
+// Run once more with `streamSchemas` on (a valibot schema that fails every seq ending in 3 or 7):
+// a failed message is reported as `invalid` in its turn, never delivered, never skipped
+// silently, and the position stays before it while it is the last one.
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../src/envelope';
 import { Socket } from '../src/socket';
 import type { StreamPosition } from '../src/types';
+import type { InvalidEvent } from '../src/validation/types';
 import { FakeWebSocket, FakeWS } from './support/fake-websocket';
 
 const STREAM = 'room:1';
@@ -145,11 +150,38 @@ class AppView {
     expect(data).toBe(`${message.epoch}:${message.seq}`);
     this.position = { epoch: message.epoch!, seq: message.seq! };
     this.delivered++;
+    this.reported = undefined;
   }
+
+  /** The seq of the last message handled, when it was reported invalid (not delivered). */
+  reported: string | undefined;
+
+  /** A message reported as invalid counts as handled when it is the next one. */
+  invalid({ envelope }: InvalidEvent): void {
+    const position = this.position!;
+    const next = `${position.epoch}:${BigInt(position.seq) + 1n}`;
+    const seq = `${envelope.epoch}:${envelope.seq}`;
+    // Reported again when replayed (at or before the app's position), never ahead of it.
+    if (envelope.epoch === position.epoch && BigInt(envelope.seq!) <= BigInt(position.seq)) return;
+    expect(seq).toBe(next);
+    expect(rejected(envelope.seq!)).toBe(true);
+    this.position = { epoch: envelope.epoch!, seq: envelope.seq! };
+    this.reported = envelope.seq;
+    this.invalids++;
+  }
+
+  invalids = 0;
 }
 
+/** The messages the validation-on runs' schema fails. */
+const rejected = (seq: string) => seq.endsWith('3') || seq.endsWith('7');
+const failsSome = v.pipe(
+  v.string(),
+  v.check((data) => !rejected(data)),
+);
+
 /** What the runs went through, so a generator that stops producing faults fails the test. */
-const seen = { delivered: 0, resyncs: 0, gaps: 0, duplicates: 0 };
+const seen = { delivered: 0, resyncs: 0, gaps: 0, duplicates: 0, invalids: 0 };
 
 beforeEach(() => {
   FakeWebSocket.reset();
@@ -159,15 +191,17 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function run(actions: Action[], faults: Fault[]): void {
+function run(actions: Action[], faults: Fault[], validate = false): void {
   const server = new ScriptedServer(faults);
   const socket = new Socket('wss://example.test/ws', {
     WebSocket: FakeWS,
     reconnect: { jitter: 'none', initialDelay: 10, maxDelay: 10 },
     network: false,
     wake: false,
+    ...(validate && { streamSchemas: { 'room:*': { chat: failsSome } } }),
   });
   const app = new AppView();
+  socket.on('invalid', (event) => app.invalid(event));
   const sub = socket.subscribe(STREAM, (data, message) => app.message(data, message));
   sub.on('status', (status) => {
     if (status === 'live' && !app.position) app.position = sub.position;
@@ -176,6 +210,7 @@ function run(actions: Action[], faults: Fault[]): void {
   sub.on('resync', ({ position }) => {
     app.resyncs++;
     app.position = position;
+    app.reported = undefined;
   });
   const current = () => FakeWebSocket.last;
   const connect = () => {
@@ -239,8 +274,15 @@ function run(actions: Action[], faults: Fault[]): void {
     server.publish(current());
     server.pump(current());
     expect(sub.status).toBe('live');
-    expect(sub.position).toEqual({ epoch: server.epoch, seq: String(server.head) });
-    expect(app.position).toEqual(sub.position);
+    // A head that failed its schema was reported, not consumed: the position stays before it.
+    const head = String(server.head);
+    const last = app.reported === head;
+    expect(sub.position).toEqual({
+      epoch: server.epoch,
+      seq: last ? String(server.head - 1) : head,
+    });
+    expect(app.position).toEqual({ epoch: server.epoch, seq: head });
+    seen.invalids += app.invalids;
     seen.delivered += app.delivered;
     seen.resyncs += app.resyncs;
     seen.duplicates += sub.duplicates;
@@ -267,6 +309,24 @@ describe('stream subscription under random faults', () => {
     expect(seen.gaps).toBeGreaterThan(50);
     expect(seen.resyncs).toBeGreaterThan(50);
     expect(seen.duplicates).toBeGreaterThan(50);
+  });
+
+  it('with stream schemas on: 0 throws, each failed message reported in its turn, the rest as before', () => {
+    const before = { ...seen };
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...ACTIONS), { maxLength: 60 }),
+        fc.array(fc.constantFrom<Fault>('ok', 'ok', 'ok', 'drop', 'dup', 'hold'), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (actions, faults) => run(actions, faults, true),
+      ),
+      { numRuns: 300 },
+    );
+    expect(seen.invalids - before.invalids).toBeGreaterThan(10);
+    expect(seen.delivered - before.delivered).toBeGreaterThan(500);
+    expect(seen.gaps - before.gaps).toBeGreaterThan(50);
   });
 
   it('without faults, delivers every message once and never resyncs', () => {
