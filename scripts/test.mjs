@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The whole test command: typecheck, lint, build, package checks, then every vitest suite
-// (unit, integration, Chromium e2e, chaos) and the docs build. Every step runs even when an
+// (unit, integration, Chromium e2e, chaos), jest (the testing kit) and the docs build. Every step runs even when an
 // earlier one failed, so one run shows everything that is wrong. Ends with the line
-// `N passed, M failed` (vitest tests plus one per non-vitest check), also kept in
+// `N passed, M failed` (vitest and jest tests plus one per other check), also kept in
 // .reports/summary.txt for .ci/run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,8 @@ mkdirSync(reports, { recursive: true });
 
 const only = process.argv.slice(2); // e.g. `pnpm test unit e2e` runs just those steps
 
-/** @type {{ name: string, command: string[], vitest?: boolean }[]} */
+/** `jsonReport`: the step writes vitest/jest JSON (`numPassedTests`, …) to .reports/<name>.json. */
+/** @type {{ name: string, command: string[], jsonReport?: boolean }[]} */
 const steps = [
   { name: 'typecheck', command: [bin('tsc'), '-p', 'tsconfig.json'] },
   { name: 'lint', command: [bin('biome'), 'check', '.'] },
@@ -24,7 +25,7 @@ const steps = [
   { name: 'package', command: [process.execPath, 'scripts/check-packages.mjs'] },
   ...['unit', 'unit-react18', 'integration', 'e2e', 'chaos'].map((project) => ({
     name: project,
-    vitest: true,
+    jsonReport: true,
     command: [
       bin('vitest'),
       'run',
@@ -36,6 +37,18 @@ const steps = [
       `--outputFile.json=${join(reports, `${project}.json`)}`,
     ],
   })),
+  // @lifeline/testing under jest too (its users' other runner), against the built dist/.
+  {
+    name: 'jest',
+    jsonReport: true,
+    command: [
+      bin('jest'),
+      '--config',
+      'packages/testing/jest.config.mjs',
+      '--json',
+      `--outputFile=${join(reports, 'jest.json')}`,
+    ],
+  },
   ...(existsSync(join(root, 'scripts/docs.mjs'))
     ? [{ name: 'docs', command: [process.execPath, 'scripts/docs.mjs', '--check'] }]
     : []),
@@ -56,7 +69,7 @@ for (const step of steps) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = result.status === 0;
   let detail = ok ? 'ok' : `exit ${result.status ?? result.signal}`;
-  if (step.vitest) {
+  if (step.jsonReport) {
     const file = join(reports, `${step.name}.json`);
     if (existsSync(file)) {
       const json = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,7 +1,8 @@
 // The connection lifecycle: what an attempt leads to. The open (`_opened`), the close and
-// what comes next (`_handleClose`: retry with backoff, or closed), the status machine's one
-// setter (`_to`), and the network and wake watchers. Attempts themselves start in
-// connector.ts; the public methods that drive all this are in reconnecting-socket.ts.
+// what comes next (`_handleClose`: retry with backoff, or closed; the retry it schedules is
+// `retry`), the status machine's one setter (`_to`), and the network and wake watchers.
+// Attempts themselves start in connector.ts; the public methods that drive all this are in
+// reconnecting-socket.ts.
 import { backoffDelay } from './backoff';
 import { now } from './clock';
 import { Connector } from './connector';
@@ -13,6 +14,25 @@ import { type CloseInfo, defaultShouldReconnect } from './policy';
 import type { CloseEvent } from './types';
 import type { UrlInput } from './url';
 import { unwatchWake, type WakeWatcher, watchWake } from './wake';
+
+/**
+ * The retry a socket has scheduled, as `socket.retry` reads it: for a UI that shows
+ * "reconnecting in 3 s". One object per scheduled retry, so comparing with `===` tells whether
+ * anything changed.
+ */
+export interface RetryInfo {
+  /** The retry (1-based): the `attempt` of the `reconnecting` event that announced it. */
+  readonly attempt: number;
+  /** The backoff wait before it, in ms: that event's `delay`. */
+  readonly delay: number;
+  /**
+   * When the wait ends, on the `performance.now()` clock the socket's timers use (so
+   * `retryAt - performance.now()` is the countdown, and a wall clock set back or forward does
+   * not distort it). Coming back online or a page turning visible retries sooner; while the
+   * device is offline no retry starts, and this stays in the past.
+   */
+  readonly retryAt: number;
+}
 
 /**
  * The lifecycle every Lifeline socket shares. Subclasses plug in through the protected hooks
@@ -27,10 +47,30 @@ export abstract class Lifecycle extends Connector {
   /** The code and reason `close()` asked for, reported when that close completes. */
   protected _closing: CloseInfo | undefined;
   protected _disposed = false;
+  /** The retry scheduled last; `retry` shows it only while the status is `reconnecting`. */
+  protected _retry: RetryInfo | undefined;
 
   constructor(url: UrlInput, o: ResolvedOptions) {
     super(url, o);
     this._status = 'idle';
+  }
+
+  /**
+   * The retry in progress: `{ attempt, delay, retryAt }` from the moment a retry is scheduled
+   * (the `reconnecting` event) until the status leaves `reconnecting`, covering the backoff
+   * wait and the attempt it starts; `null` otherwise. A change is always announced by a
+   * `reconnecting` event (a new retry) or a `status` event (leaving `reconnecting`), except
+   * that `reconnect()` while reconnecting clears it at once (its attempt is no scheduled
+   * retry), without an event.
+   *
+   * @example
+   * ```ts
+   * const retry = socket.retry;
+   * if (retry) show(`reconnecting in ${Math.ceil((retry.retryAt - performance.now()) / 1000)} s`);
+   * ```
+   */
+  get retry(): RetryInfo | null {
+    return (this._status === 'reconnecting' && this._retry) || null;
   }
 
   // ── Hooks for subclasses ─────────────────────────────────────────────────────────
@@ -123,6 +163,8 @@ export abstract class Lifecycle extends Connector {
     }
     this._retries = attempt;
     const delay = backoffDelay(attempt, policy);
+    // Set before the status changes, so `status` listeners already read the new retry.
+    this._retry = { attempt, delay, retryAt: now() + delay };
     this._timer = this._after(delay, () => {
       this._timer = undefined;
       this._attempt();

@@ -257,6 +257,7 @@ export class ReconnectingSocket extends Lifecycle {
     this._clearTimers();
     this._endConnection(true, 1000, 'reconnect');
     this._retries = 0;
+    this._retry = undefined; // an attempt at once, not a scheduled retry
     this._attempting = false;
     const generation = this._connection;
     if (s === 'open') {

@@ -6,7 +6,6 @@ export {
   type UseSocketContextResult,
   useSocketContext,
 } from './context';
-export { NOT_RECONNECTING, type ReconnectInfo } from './reconnectInfo';
 export { useReconnectInfo } from './useReconnectInfo';
 export { type IncomingEnvelope, type UseSocketResult, useSocket } from './useSocket';
 export { useSocketMessage } from './useSocketMessage';

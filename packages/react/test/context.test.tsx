@@ -2,9 +2,9 @@ import { Socket } from '@lifeline/core';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SocketProvider, useSocketContext } from '../src';
-import { type MockEndpoint, mockEndpoint } from './mockServer';
+import { type Endpoint, fakeEndpoint } from './endpoint';
 
-const endpoints: MockEndpoint[] = [];
+const endpoints: Endpoint[] = [];
 afterEach(async () => {
   cleanup();
   await Promise.resolve();
@@ -18,7 +18,7 @@ function Status({ id }: { id: string }) {
 
 describe('SocketProvider / useSocketContext', () => {
   it('shares the provider socket with every consumer: one connection', async () => {
-    const ep = mockEndpoint();
+    const ep = fakeEndpoint();
     endpoints.push(ep);
     render(
       <SocketProvider url={ep.url} options={ep.options}>
@@ -33,7 +33,7 @@ describe('SocketProvider / useSocketContext', () => {
   });
 
   it('passes down a socket it was given and leaves it open at unmount', async () => {
-    const ep = mockEndpoint();
+    const ep = fakeEndpoint();
     endpoints.push(ep);
     const socket = new Socket(ep.url, ep.options);
     const { unmount } = render(

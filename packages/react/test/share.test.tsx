@@ -1,13 +1,13 @@
 // The React adapter with `share` (DESIGN §11), unchanged: two sharing sockets stand for two tabs
-// (one leader, one follower) over a fake LockManager and Node's BroadcastChannel; mock-socket is
-// the server, which sees one connection for both.
+// (one leader, one follower) over a fake LockManager and Node's BroadcastChannel;
+// @lifeline/testing's fake server sees one connection for both.
 import { Socket, type SocketOptions } from '@lifeline/core';
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { useCallback, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeLocks, installLocks } from '../../core/test/share-locks';
 import { useSocket, useSocketMessage } from '../src';
-import { endpointsPerTest } from './mockServer';
+import { endpointsPerTest } from './endpoint';
 
 type Chat = { chat: { text: string } };
 
@@ -53,17 +53,20 @@ describe('useSocket with share', () => {
     await waitFor(() => expect(text('b')).toBe('open|follower|'));
     expect(ep.open()).toBe(1);
 
-    const received: string[] = [];
-    ep.connections[0]!.on('message', (data) => received.push(String(data)));
     act(() => ep.broadcast('chat', { text: 'hi' }));
     await waitFor(() =>
       expect([text('a'), text('b')]).toEqual(['open|leader|hi', 'open|follower|hi']),
     );
     follower.sendJson('chat', { text: 'from b' });
-    await waitFor(() => expect(received).toEqual(['{"type":"chat","data":{"text":"from b"}}']));
+    await waitFor(() =>
+      expect(ep.connections[0]!.received.map((frame) => frame.raw)).toEqual([
+        '{"type":"chat","data":{"text":"from b"}}',
+      ]),
+    );
 
     act(() => leader.dispose()); // the leader tab goes: the follower takes over
     await waitFor(() => expect(text('b')).toBe('open|leader|hi'));
     expect(ep.open()).toBe(1);
+    expect(ep.connections).toHaveLength(2); // the new leader's own connection
   });
 });

@@ -1,19 +1,18 @@
 // How useSocket shares sockets: inline functions keep one connection across renders and the
 // socket calls the latest of them; closing a shared socket and mounting again reopens it.
 import type { Envelope, Socket, SocketOptions } from '@lifeline/core';
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { createTestServer } from '@lifeline/testing';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useSocket } from '../src';
 import { sharedSocketCount } from '../src/registry';
-import { endpointsPerTest, type MockEndpoint } from './mockServer';
+import { endpointsPerTest } from './endpoint';
 
 const endpoint = endpointsPerTest();
 
 const settle = () => act(async () => {});
 const text = (id = 's') => screen.getByTestId(id).textContent;
-const drop = (ep: MockEndpoint) =>
-  act(() => ep.connections.at(-1)!.close({ code: 1006, reason: '', wasClean: false }));
 
 type Chat = { chat: { text: string } };
 const seenRecords: unknown[] = [];
@@ -87,24 +86,27 @@ describe('useSocket with inline functions', () => {
   });
 
   it('calls the latest render’s URL provider on the next attempt, without reconnecting first', async () => {
-    const first = endpoint();
-    const second = endpoint();
+    // One server for both URLs (it accepts any): its connections tell which URL each used.
+    const server = createTestServer();
+    const [first, second] = ['ws://latest-a.test/ws', 'ws://latest-b.test/ws'];
+    const urls = () => server.connections.map((connection) => connection.url);
     const sockets = new Set<Socket>();
-    const ws = first.options.WebSocket; // one counting constructor; endpoints are told by URL
-    const { rerender } = render(
-      <Inline url={first.url} ws={ws} onSocket={(s) => sockets.add(s)} />,
-    );
+    const ws = server.WebSocket;
+    const { rerender } = render(<Inline url={first} ws={ws} onSocket={(s) => sockets.add(s)} />);
     await waitFor(() => expect(text()).toBe('open'));
 
-    rerender(<Inline url={second.url} ws={ws} onSocket={(s) => sockets.add(s)} />);
+    rerender(<Inline url={second} ws={ws} onSocket={(s) => sockets.add(s)} />);
     await settle();
-    expect(first.open()).toBe(1); // a new closure alone does not reconnect
-    expect(second.connections).toHaveLength(0);
+    expect(urls()).toEqual([first]); // a new closure alone does not reconnect
+    expect(server.open).toHaveLength(1);
 
-    drop(first);
-    await waitFor(() => expect(second.connections).toHaveLength(1));
+    act(() => server.drop());
+    await waitFor(() => expect(urls()).toEqual([first, second]));
     await waitFor(() => expect(text()).toBe('open'));
     expect(sockets.size).toBe(1);
+    cleanup();
+    await act(() => server.flush());
+    server.stop();
   });
 });
 

@@ -4,7 +4,7 @@ import { StrictMode, useEffect } from 'react';
 import { describe, expect, it } from 'vitest';
 import { type UseSocketResult, useSocket } from '../src';
 import { sharedSocketCount } from '../src/registry';
-import { endpointsPerTest, type MockEndpoint } from './mockServer';
+import { type Endpoint, endpointsPerTest } from './endpoint';
 
 type Chat = { chat: { text: string } };
 
@@ -33,7 +33,7 @@ function User({ url, options, id = 's', onRender }: UserProps) {
   );
 }
 
-function Pair({ ep, second }: { ep: MockEndpoint; second: boolean }) {
+function Pair({ ep, second }: { ep: Endpoint; second: boolean }) {
   return (
     <>
       {/* A fresh but equal options object on every render must not make a second socket. */}
@@ -67,7 +67,7 @@ describe('useSocket(url)', () => {
     const options = { ...ep.options, reconnect: { initialDelay: 10_000 } };
     render(<User url={ep.url} options={options} onRender={(r) => seen.push(r.status)} />);
     await waitFor(() => expect(text()).toBe('open'));
-    act(() => ep.connections[0]!.close({ code: 1006, reason: '', wasClean: false }));
+    act(() => ep.connections[0]!.drop());
     await waitFor(() => expect(text()).toBe('reconnecting'));
     expect(seen[0]).toBe('idle');
     expect([...new Set(seen)]).toEqual(['idle', 'connecting', 'open', 'reconnecting']);
@@ -150,10 +150,9 @@ describe('useSocket(url)', () => {
       ep.broadcast('ping', undefined);
       ep.broadcast('subscribe', { stream: 'room' });
       ep.broadcast('unsubscribe', { stream: 'room' });
-      for (const client of ep.server.clients())
-        client.send(
-          JSON.stringify({ type: 'chat', re: 'no-such-request', data: { text: 'reply' } }),
-        );
+      ep.server.sendRaw(
+        JSON.stringify({ type: 'chat', re: 'no-such-request', data: { text: 'reply' } }),
+      );
     });
     await settle();
     expect(text()).toBe('open:hello');
@@ -162,14 +161,17 @@ describe('useSocket(url)', () => {
 
   it('sends through the shared socket once it is open', async () => {
     const ep = endpoint();
-    const received: string[] = [];
-    ep.server.on('connection', (client) => client.on('message', (m) => received.push(String(m))));
     let result: UseSocketResult<Socket<Chat>> | undefined;
     render(<User url={ep.url} options={ep.options} onRender={(r) => (result = r)} />);
     await waitFor(() => expect(text()).toBe('open'));
     expect(result!.send('raw')).toBe('sent');
     expect(result!.sendJson('chat', { text: 'hi' })).toBe('sent');
-    await waitFor(() => expect(received).toEqual(['raw', '{"type":"chat","data":{"text":"hi"}}']));
+    await waitFor(() =>
+      expect(ep.server.received.map((frame) => frame.raw)).toEqual([
+        'raw',
+        '{"type":"chat","data":{"text":"hi"}}',
+      ]),
+    );
   });
 
   it('throws ERR_NOT_OPEN from send before the socket exists', () => {

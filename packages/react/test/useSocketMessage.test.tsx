@@ -3,11 +3,11 @@ import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useSocketMessage } from '../src';
-import { type MockEndpoint, mockEndpoint } from './mockServer';
+import { type Endpoint, fakeEndpoint } from './endpoint';
 
 type In = { chat: { text: string }; other: number };
 
-let ep: MockEndpoint;
+let ep: Endpoint;
 let socket: Socket<In>;
 
 afterEach(() => {
@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 async function openSocket() {
-  ep = mockEndpoint();
+  ep = fakeEndpoint();
   socket = new Socket<In>(ep.url, ep.options);
   await waitFor(() => expect(socket.status).toBe('open'));
 }

@@ -3,7 +3,6 @@
 // loads no Svelte runtime (the store contract is plain functions), so server rendering is free.
 export { messageStore } from './messageStore';
 export type { Readable } from './readable';
-export { NOT_RECONNECTING, type ReconnectInfo } from './reconnect';
 export {
   type IncomingEnvelope,
   type SocketState,

@@ -4,6 +4,7 @@ import {
   type MessageMap,
   type RequestMap,
   type RequestOptions,
+  type RetryInfo,
   Socket,
   type SocketOptions,
   type Status,
@@ -12,7 +13,6 @@ import {
 } from '@lifeline/core';
 import { isServer } from './environment';
 import { type Readable, readable } from './readable';
-import { afterStatus, NOT_RECONNECTING, type ReconnectInfo, retryScheduled } from './reconnect';
 import { isSocket } from './source';
 
 /**
@@ -24,10 +24,16 @@ export type IncomingEnvelope<S extends Socket> =
     ? { [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] } }[keyof In & string]
     : Envelope;
 
-/** The value of a {@link SocketStore}: status, retry countdown data and the last message. */
-export interface SocketState<S extends Socket = Socket> extends ReconnectInfo {
+/** The value of a {@link SocketStore}: status, the retry in progress and the last message. */
+export interface SocketState<S extends Socket = Socket> {
   /** The socket's status; `'idle'` while there is no socket (no subscriber yet, or on the server). */
   readonly status: Status;
+  /**
+   * The retry in progress, `socket.retry`: `{ attempt, delay, retryAt }` from the moment a
+   * retry is scheduled until the socket leaves `reconnecting`, `null` otherwise. `retryAt` is on
+   * the `performance.now()` clock, for a "reconnecting in 3 s" countdown.
+   */
+  readonly retry: RetryInfo | null;
   /**
    * The last envelope `onMessage` handlers got while the store had subscribers: never a
    * request's reply or a protocol frame (`ping`, `pong`, `subscribe`, `unsubscribe`).
@@ -51,8 +57,8 @@ export interface SocketStore<S extends Socket = Socket> extends Readable<SocketS
 }
 
 const INITIAL: SocketState = Object.freeze({
-  ...NOT_RECONNECTING,
   status: 'idle',
+  retry: null,
   lastMessage: undefined,
 });
 
@@ -73,8 +79,9 @@ function noSocket(): LifelineError {
  * connection. Given a `Socket`, it only listens: the socket stays yours to close. During server
  * rendering it creates and listens to nothing, and reads `'idle'`.
  *
- * The value changes on a status change, when a retry is scheduled (`attempt`, `delay`,
- * `retryAt` for a "reconnecting in 3 s" countdown) and on each incoming envelope.
+ * The value changes on a status change, when a retry is scheduled (`retry`, for a
+ * "reconnecting in 3 s" countdown) and on each incoming envelope. A store subscribed during a
+ * wait shows that wait at once.
  *
  * @example
  * ```svelte
@@ -107,17 +114,18 @@ export function socketStore(target: Socket | UrlInput, options?: SocketOptions):
     if (isServer()) return () => {};
     const current = given ?? new Socket(target as UrlInput, options);
     socket = current;
-    let value: SocketState = { ...INITIAL, status: current.status };
+    let value: SocketState = { ...INITIAL, status: current.status, retry: current.retry };
     set(value);
     const update = (next: SocketState) => {
       value = next;
       set(next);
     };
-    // One status listener updates status and retry info together: one notification a change.
-    const onStatus = (status: Status) =>
-      update({ ...value, ...afterStatus(value, status), status });
-    const onRetry = (event: { attempt: number; delay: number }) =>
-      update({ ...value, ...retryScheduled(event) });
+    // The status listener updates status and retry together (core sets the retry before the
+    // status changes): one notification a change; a retry already shown is not shown twice.
+    const onStatus = (status: Status) => update({ ...value, status, retry: current.retry });
+    const onRetry = () => {
+      if (current.retry !== value.retry) update({ ...value, retry: current.retry });
+    };
     current.on('status', onStatus);
     current.on('reconnecting', onRetry);
     const offMessage = current.onMessage('*', (envelope: Envelope) =>

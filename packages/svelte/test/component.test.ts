@@ -1,9 +1,9 @@
 // Components compiled here (Svelte 5 runes, and Svelte 4 syntax in legacy mode) and mounted in
-// happy-dom, on mock-socket: what the guide recommends works as written (a store made from a
+// happy-dom, on @lifeline/testing's fake server: what the guide recommends works as written (a store made from a
 // prop with `$derived` or `$:` follows the prop).
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bundleSvelte } from './compileSvelte';
-import { settle, stopServers, streamServer, WebSocket } from './harness';
+import { fakeServer, stopServers, subscribers } from './harness';
 
 const ROOM = `
 <script>
@@ -60,7 +60,7 @@ beforeAll(async () => {
     generate: 'client',
     globalName: 'bundle',
   });
-  // Run in this realm, like a <script> tag: happy-dom's document, mock-socket's WebSocket.
+  // Run in this realm, like a <script> tag: happy-dom's document, the fake server's WebSocket.
   svelte = new Function(`${code}; return bundle;`)() as Svelte;
 }, 30_000);
 beforeEach(() => {
@@ -68,6 +68,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   stopServers();
+  expect(vi.getTimerCount()).toBe(0);
   vi.useRealTimers();
   document.body.innerHTML = '';
 });
@@ -79,30 +80,31 @@ describe.each([
   ['Svelte 4 syntax, $: room = subscriptionStore(…)', true],
 ])('a component in %s', (_name, legacy) => {
   it('follows a prop: leaves the old stream, joins the new one', async () => {
-    const streams = streamServer('ws://dom.test/');
-    const props = { url: 'ws://dom.test/', options: { WebSocket }, legacy };
+    const server = fakeServer();
+    const props = { url: 'ws://dom.test/', options: { WebSocket: server.WebSocket }, legacy };
     const app = svelte.mount(svelte.Parent, { target: document.body, props });
-    await settle();
+    await server.flush();
     svelte.flushSync();
     expect(text('chat')).toBe('open');
     expect(text('room')).toBe('live ');
-    streams.publish('room:1', 'chat', { text: 'one' });
+    server.publish('room:1', 'chat', { text: 'one' });
     svelte.flushSync();
     expect(text('room')).toBe('live one');
 
     app.setRoom('2');
     svelte.flushSync();
-    await settle();
+    await server.flush();
     svelte.flushSync();
-    expect(streams.subscribers('room:1')).toBe(0);
-    expect(streams.subscribers('room:2')).toBe(1);
+    expect(subscribers(server, 'room:1')).toBe(0);
+    expect(subscribers(server, 'room:2')).toBe(1);
     expect(text('room')).toBe('live ');
-    streams.publish('room:2', 'chat', { text: 'two' });
+    server.publish('room:2', 'chat', { text: 'two' });
     svelte.flushSync();
     expect(text('room')).toBe('live two');
 
     await svelte.unmount(app);
-    await settle();
-    expect(streams.server.clients()).toHaveLength(0); // the socket went with the component
+    await server.flush();
+    expect(server.open).toHaveLength(0); // the socket went with the component
+    expect(server.last?.closeRecord?.by).toBe('client');
   });
 });

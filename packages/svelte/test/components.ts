@@ -20,13 +20,13 @@ export const RUNES_APP = `
     untrack(() => history.push(status));
   });
   $effect(() => {
-    const { attempt, delay } = $chat;
-    if (attempt > 0) untrack(() => retries.push(attempt + '/' + delay));
+    const retry = $chat.retry;
+    if (retry) untrack(() => retries.push(retry.attempt + '/' + retry.delay));
   });
 </script>
 
 <p id="status">{$chat.status}</p>
-<p id="attempt">{$chat.attempt}</p>
+<p id="attempt">{$chat.retry?.attempt ?? 0}</p>
 <p id="retries">{retries.join(' ')}</p>
 <p id="room">{$room.status}</p>
 <p id="seq">{$room.position?.seq ?? ''}</p>

@@ -9,7 +9,7 @@ export {
   lifelineKey,
   useLifeline,
 } from './plugin';
-export { NOT_RECONNECTING, type ReconnectInfo, useReconnectInfo } from './useReconnectInfo';
+export { useReconnectInfo } from './useReconnectInfo';
 export { type SocketUrlSource, useSocket } from './useSocket';
 export { type SocketSource, useSocketMessage } from './useSocketMessage';
 export {

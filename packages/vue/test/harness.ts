@@ -1,18 +1,15 @@
-// Shared helpers for the Vue adapter's unit tests: mock-socket servers that are always stopped,
-// and a way to mount a composable inside a real component.
+// Shared helpers for the Vue adapter's unit tests: @lifeline/testing's fake servers (no network,
+// fake-timer safe), always stopped, and a way to mount a composable inside a real component.
+import { createTestServer, type TestServer, type TestServerOptions } from '@lifeline/testing';
 import { mount } from '@vue/test-utils';
-import { WebSocket as MockWebSocket, Server } from 'mock-socket';
 import { vi } from 'vitest';
 import { defineComponent, h } from 'vue';
 
-/** Pass as the `WebSocket` option so sockets talk to mock-socket servers. */
-export const WebSocket = MockWebSocket as unknown as typeof globalThis.WebSocket;
+const servers: TestServer[] = [];
 
-const servers: Server[] = [];
-
-/** A mock server on `url`; `stopServers()` stops every one made so far. */
-export function mockServer(url: string): Server {
-  const server = new Server(url);
+/** A fake server; `stopServers()` stops every one made so far. */
+export function fakeServer(options?: TestServerOptions): TestServer {
+  const server = createTestServer(options);
   servers.push(server);
   return server;
 }
@@ -20,6 +17,10 @@ export function mockServer(url: string): Server {
 export function stopServers(): void {
   for (const server of servers.splice(0)) server.stop();
 }
+
+/** The URLs of the connections `server` holds open, in connection order. */
+export const openUrls = (server: TestServer): string[] =>
+  server.open.map((connection) => connection.url);
 
 /** Mounts a component whose setup runs `setup` and renders `render(result)` as text. */
 export function mountSetup<T>(setup: () => T, render: (result: T) => string = () => '') {
@@ -35,7 +36,7 @@ export function mountSetup<T>(setup: () => T, render: (result: T) => string = ()
   return { wrapper, result };
 }
 
-/** Lets mock-socket's 4 ms delays and Vue's scheduler run under fake timers. */
+/** Lets reconnect delays of up to 20 ms and Vue's scheduler run under fake timers. */
 export const settle = () => vi.advanceTimersByTimeAsync(20);
 
 /** A codec only these tests know: frames are `type|data`, a reply `type|data|re`. */

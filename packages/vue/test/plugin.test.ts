@@ -2,7 +2,7 @@ import { mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp, defineComponent, h, ref } from 'vue';
 import { createLifeline, useLifeline } from '../src/plugin';
-import { mockServer, pipeCodec, settle, stopServers, WebSocket } from './harness';
+import { fakeServer, pipeCodec, stopServers } from './harness';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -21,34 +21,34 @@ const StatusView = defineComponent({
 
 describe('createLifeline / useLifeline', () => {
   it('shares one socket between components and keeps it when one unmounts', async () => {
-    const server = mockServer('ws://a.test/');
-    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket });
+    const server = fakeServer();
+    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket: server.WebSocket });
     const showFirst = ref(true);
     const Page = defineComponent({
       setup: () => () => [showFirst.value ? h(StatusView) : null, h(StatusView)],
     });
     const wrapper = mount(Page, { global: { plugins: [lifeline] } });
-    await settle();
+    await server.flush();
     expect(wrapper.text()).toBe('openopen');
-    expect(server.clients()).toHaveLength(1);
+    expect(server.connections).toHaveLength(1);
 
     showFirst.value = false;
-    await settle();
+    await server.flush();
     expect(wrapper.text()).toBe('open');
     expect(lifeline.getSocket().status).toBe('open');
-    expect(server.clients()).toHaveLength(1);
+    expect(server.connections).toHaveLength(1);
     wrapper.unmount();
   });
 
   it('disposes only when the last app that installed it unmounts', async () => {
-    mockServer('ws://a.test/');
-    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket });
+    const server = fakeServer();
+    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket: server.WebSocket });
     const one = mount(StatusView, { global: { plugins: [lifeline] } });
     const two = mount(StatusView, { global: { plugins: [lifeline] } });
-    await settle();
+    await server.flush();
     const socket = lifeline.getSocket();
     one.unmount();
-    await settle();
+    await server.flush();
     expect(socket.status).toBe('open');
     expect(two.text()).toBe('open');
     two.unmount();
@@ -56,30 +56,31 @@ describe('createLifeline / useLifeline', () => {
   });
 
   it('creates nothing until a component mounts, and disposes the socket on app.unmount()', async () => {
-    const server = mockServer('ws://a.test/');
-    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket });
+    const server = fakeServer();
+    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket: server.WebSocket });
     const app = createApp(StatusView).use(lifeline);
-    await settle();
-    expect(server.clients()).toHaveLength(0);
+    await server.flush();
+    expect(server.attempts).toBe(0); // no socket even tried
 
     const root = document.createElement('div');
     app.mount(root);
-    await settle();
+    await server.flush();
     expect(root.textContent).toBe('open');
     const socket = lifeline.getSocket();
 
     app.unmount();
-    await settle();
+    await server.flush();
     expect(socket.status).toBe('closed');
-    expect(server.clients()).toHaveLength(0);
+    expect(server.open).toHaveLength(0);
+    expect(server.last?.closeRecord?.by).toBe('client');
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('keeps replies and protocol frames out of `data`, read with the plugin’s codec', async () => {
-    const server = mockServer('ws://a.test/');
+    const server = fakeServer();
     // Frames are `type|data`, a reply `type|data|re`: only the plugin knows how to read them.
     const codec = pipeCodec;
-    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket, codec });
+    const lifeline = createLifeline({ url: 'ws://a.test/', WebSocket: server.WebSocket, codec });
     let view!: ReturnType<typeof useLifeline>;
     const wrapper = mount(
       defineComponent({
@@ -90,11 +91,10 @@ describe('createLifeline / useLifeline', () => {
       }),
       { global: { plugins: [lifeline] } },
     );
-    await settle();
-    const [client] = server.clients();
-    client!.send('chat|hi');
-    client!.send('pong|');
-    client!.send('sum|3|r1');
+    await server.flush();
+    server.sendRaw('chat|hi');
+    server.sendRaw('pong|');
+    server.sendRaw('sum|3|r1');
     expect(view.data.value).toBe('chat|hi');
     expect(view.envelope.value).toEqual({ type: 'chat', data: 'hi' });
     wrapper.unmount();

@@ -1,18 +1,19 @@
 // The Vue adapter with `share` (DESIGN §11), unchanged: two components' sockets sharing one name
 // stand for two tabs (one leader, one follower) over a fake LockManager and Node's
-// BroadcastChannel; mock-socket is the server, which sees one connection for both.
+// BroadcastChannel; @lifeline/testing's fake server sees one connection for both.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeLocks, installLocks } from '../../core/test/share-locks';
 import { useSocket } from '../src/useSocket';
 import { useSocketMessage } from '../src/useSocketMessage';
-import { mockServer, mountSetup, stopServers, WebSocket } from './harness';
+import { fakeServer, mountSetup, stopServers } from './harness';
 
 const URL = 'ws://share.test/';
-const options = { WebSocket, share: true, heartbeat: false } as const;
 let restore: () => void;
+let server: ReturnType<typeof fakeServer>;
 
 beforeEach(() => {
   restore = installLocks(new FakeLocks());
+  server = fakeServer();
 });
 afterEach(() => {
   stopServers();
@@ -24,7 +25,11 @@ function tab() {
   const texts: string[] = [];
   const mounted = mountSetup(
     () => {
-      const result = useSocket<{ chat: { text: string } }>(URL, options);
+      const result = useSocket<{ chat: { text: string } }>(URL, {
+        WebSocket: server.WebSocket,
+        share: true,
+        heartbeat: false,
+      });
       useSocketMessage(result.socket, 'chat', (data) => texts.push(data.text));
       return result;
     },
@@ -35,27 +40,26 @@ function tab() {
 
 describe('useSocket with share', () => {
   it('two sharing sockets: one leads, one follows, both open on one connection and receive', async () => {
-    const server = mockServer(URL);
-    const received: string[] = [];
-    server.on('connection', (client) => {
-      client.on('message', (data) => received.push(String(data)));
-    });
     const a = tab();
     await vi.waitFor(() => expect(a.wrapper.text()).toBe('open|leader'));
     const b = tab();
     await vi.waitFor(() => expect(b.wrapper.text()).toBe('open|follower'));
-    expect(server.clients()).toHaveLength(1);
+    expect(server.open).toHaveLength(1);
 
-    for (const client of server.clients())
-      client.send(JSON.stringify({ type: 'chat', data: { text: 'hi' } }));
+    server.send('chat', { text: 'hi' });
     await vi.waitFor(() => expect([a.texts, b.texts]).toEqual([['hi'], ['hi']]));
 
     b.result.sendJson('chat', { text: 'from b' });
-    await vi.waitFor(() => expect(received).toEqual(['{"type":"chat","data":{"text":"from b"}}']));
+    await vi.waitFor(() =>
+      expect(server.received.map((frame) => frame.raw)).toEqual([
+        '{"type":"chat","data":{"text":"from b"}}',
+      ]),
+    );
 
     a.wrapper.unmount(); // the leader's socket is disposed: the follower takes over
     await vi.waitFor(() => expect(b.wrapper.text()).toBe('open|leader'));
-    await vi.waitFor(() => expect(server.clients()).toHaveLength(1));
+    await vi.waitFor(() => expect(server.open).toHaveLength(1));
+    expect(server.connections).toHaveLength(2); // the new leader's own connection
     b.wrapper.unmount();
   });
 });

@@ -1,12 +1,15 @@
 // The message maps given to useSocket flow into sendJson, request, envelope and
 // useSocketMessage; tsc (run over the tests) fails this file if they stop flowing.
 import type { Envelope, StreamPosition, Subscription } from '@lifeline/core';
+import { createTestServer } from '@lifeline/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { effectScope } from 'vue';
 import { type UseSocketReturn, useSocket } from '../src/index';
 import { useSocketMessage } from '../src/useSocketMessage';
 import { type UseSubscriptionStatus, useSubscription } from '../src/useSubscription';
-import { WebSocket } from './harness';
+
+/** Never constructed (autoConnect: false): a constructor for the option's type. */
+const { WebSocket } = createTestServer();
 
 type In = { chat: { text: string }; count: number };
 type Out = { say: { text: string } };

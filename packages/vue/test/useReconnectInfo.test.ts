@@ -1,29 +1,25 @@
 import { Socket } from '@lifeline/core';
+import { createTestServer, type TestServer } from '@lifeline/testing';
 import { mount } from '@vue/test-utils';
-import { WebSocket as MockWebSocket, Server } from 'mock-socket';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSSRApp, defineComponent, effectScope, h, nextTick, shallowRef } from 'vue';
 import { renderToString } from 'vue/server-renderer';
-import { NOT_RECONNECTING, useReconnectInfo, useSocket } from '../src';
+import { useReconnectInfo, useSocket } from '../src';
 
-const WebSocket = MockWebSocket as unknown as typeof globalThis.WebSocket;
 const reconnect = { initialDelay: 1000, maxDelay: 1000, jitter: 'none' } as const;
-const servers: Server[] = [];
+const servers: TestServer[] = [];
 const sockets: Socket[] = [];
 
-function server(url: string): Server {
-  const made = new Server(url);
+function server(): TestServer {
+  const made = createTestServer();
   servers.push(made);
   return made;
 }
-function socket(url: string): Socket {
-  const made = new Socket(url, { WebSocket, reconnect });
+function socket(on: TestServer): Socket {
+  const made = new Socket('ws://a.test/', { WebSocket: on.WebSocket, reconnect });
   sockets.push(made);
   return made;
 }
-const drop = (from: Server) =>
-  from.clients()[0]!.close({ code: 1006, reason: 'drop', wasClean: false });
-const settle = () => vi.advanceTimersByTimeAsync(20);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -36,47 +32,63 @@ afterEach(() => {
 
 describe('useReconnectInfo', () => {
   it('holds the attempt, delay and retry time while reconnecting, and clears them on open', async () => {
-    const ws = server('ws://a.test/');
-    const target = socket('ws://a.test/');
+    const ws = server();
+    const target = socket(ws);
     const scope = effectScope();
     const info = scope.run(() => useReconnectInfo(target))!;
-    await settle();
-    expect(info.value).toBe(NOT_RECONNECTING);
-
-    drop(ws);
-    await vi.advanceTimersByTimeAsync(5);
-    const droppedAt = Date.now(); // fake timers fake Date too
-    expect(info.value).toMatchObject({ attempt: 1, delay: 1000 });
-    expect(info.value.retryAt! - droppedAt).toBeGreaterThan(990);
-    expect(info.value.retryAt! - droppedAt).toBeLessThanOrEqual(1000);
-
-    await vi.advanceTimersByTimeAsync(1100);
+    await ws.flush();
     expect(target.status).toBe('open');
-    expect(info.value).toBe(NOT_RECONNECTING);
+    expect(info.value).toBeNull();
+
+    ws.drop();
+    expect(info.value).toMatchObject({ attempt: 1, delay: 1000 });
+    expect(info.value).toBe(target.retry);
+    expect(info.value!.retryAt - performance.now()).toBe(1000); // the socket's monotonic clock
+
+    await vi.advanceTimersByTimeAsync(1000);
+    await ws.flush();
+    expect(target.status).toBe('open');
+    expect(info.value).toBeNull();
+    scope.stop();
+  });
+
+  it('holds a wait already under way when called during it, and follows the next retry', async () => {
+    const ws = server();
+    const target = socket(ws);
+    await ws.flush();
+    ws.restart(5000); // closes with 1012 and stays down: every retry fails
+    await vi.advanceTimersByTimeAsync(400);
+    const scope = effectScope();
+    const info = scope.run(() => useReconnectInfo(target))!;
+    expect(info.value).toMatchObject({ attempt: 1, delay: 1000 });
+
+    await vi.advanceTimersByTimeAsync(600);
+    await ws.flush();
+    expect(info.value).toMatchObject({ attempt: 2, delay: 1000 });
     scope.stop();
   });
 
   it('re-renders a component only when the info changes', async () => {
-    const ws = server('ws://a.test/');
-    const target = socket('ws://a.test/');
+    const ws = server();
+    const target = socket(ws);
     const attempts: number[] = [];
     const wrapper = mount(
       defineComponent({
         setup() {
           const info = useReconnectInfo(target);
           return () => {
-            attempts.push(info.value.attempt);
-            return h('p', String(info.value.attempt));
+            attempts.push(info.value?.attempt ?? 0);
+            return h('p', String(info.value?.attempt ?? 0));
           };
         },
       }),
     );
-    await settle(); // connecting → open: nothing to show
-    drop(ws);
-    await vi.advanceTimersByTimeAsync(5);
+    await ws.flush(); // connecting → open: nothing to show
+    ws.drop();
     await nextTick();
     expect(wrapper.text()).toBe('1');
-    await vi.advanceTimersByTimeAsync(1100);
+    await vi.advanceTimersByTimeAsync(1000);
+    await ws.flush();
     await nextTick();
     expect(wrapper.text()).toBe('0');
     expect(attempts).toEqual([0, 1, 0]);
@@ -85,13 +97,13 @@ describe('useReconnectInfo', () => {
     expect(target.listenerCount('status')).toBe(0);
   });
 
-  it('follows a ref: useSocket().socket is null until mount, and the scope’s end removes the listeners', async () => {
-    server('ws://a.test/');
+  it('follows a ref: useSocket().socket is null until mount, and the scope’s end removes the listeners', () => {
+    const ws = server();
     const source = shallowRef<Socket | null>(null);
     const scope = effectScope();
     const info = scope.run(() => useReconnectInfo(source))!;
-    expect(info.value).toBe(NOT_RECONNECTING);
-    const target = socket('ws://a.test/');
+    expect(info.value).toBeNull();
+    const target = socket(ws);
     source.value = target;
     expect(target.listenerCount('reconnecting')).toBe(1);
     source.value = null;
@@ -103,34 +115,40 @@ describe('useReconnectInfo', () => {
   });
 
   it('works with useSocket inside a component', async () => {
-    const ws = server('ws://b.test/');
+    const ws = server();
     const wrapper = mount(
       defineComponent({
         setup() {
-          const { socket, status } = useSocket('ws://b.test/', { WebSocket, reconnect });
+          const { socket, status } = useSocket('ws://b.test/', {
+            WebSocket: ws.WebSocket,
+            reconnect,
+          });
           const retry = useReconnectInfo(socket);
-          return () => h('p', `${status.value} ${retry.value.attempt} ${retry.value.delay ?? '-'}`);
+          return () =>
+            h('p', `${status.value} ${retry.value?.attempt ?? 0} ${retry.value?.delay ?? '-'}`);
         },
       }),
     );
-    await settle();
+    await ws.flush();
     await nextTick();
     expect(wrapper.text()).toBe('open 0 -');
-    drop(ws);
-    await vi.advanceTimersByTimeAsync(5);
+    ws.drop();
     await nextTick();
     expect(wrapper.text()).toBe('reconnecting 1 1000');
     wrapper.unmount();
+    await ws.flush(); // useSocket disposes its socket as the component goes
   });
 
-  it('is NOT_RECONNECTING during server rendering and listens to nothing', async () => {
-    const target = new Socket('ws://c.test/', { WebSocket, autoConnect: false });
-    sockets.push(target);
+  it('is null during server rendering and listens to nothing', async () => {
+    const ws = server();
+    const target = socket(ws);
+    await ws.flush();
+    ws.drop(); // even mid-wait, the server render shows nothing
     const app = createSSRApp(
       defineComponent({
         setup() {
           const info = useReconnectInfo(target);
-          return () => h('p', String(info.value.attempt));
+          return () => h('p', String(info.value?.attempt ?? 0));
         },
       }),
     );
