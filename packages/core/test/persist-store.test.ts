@@ -4,7 +4,14 @@
 import { IDBDatabase as FakeDatabase, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DurableStore } from '../src/persist/store';
-import { type FakeLocks, freshStorage, outboxRecords, writeRecords } from './persist-support';
+import {
+  type FakeLocks,
+  freshStorage,
+  outboxRecords,
+  rawRecords,
+  text,
+  writeRecords,
+} from './persist-support';
 
 let locks: FakeLocks;
 const stores: DurableStore[] = [];
@@ -29,8 +36,8 @@ describe('persist store', () => {
   it('claims what a closed instance left, in the order it was added', async () => {
     const first = store();
     await first.open();
-    for (let i = 0; i < 5; i++) first.add({ d: `m${i}` });
-    first.add({ d: '{"type":"sum","id":"x-1"}', i: 'x-1', y: 'sum' });
+    for (let i = 0; i < 5; i++) first.add(`m${i}`);
+    first.add('{"type":"sum","id":"x-1"}', 'x-1', 'sum');
     await tick();
     first.close();
     const found = await store().open();
@@ -49,14 +56,14 @@ describe('persist store', () => {
   it('keeps the order across instances even when the wall clock went back', async () => {
     const first = store();
     await first.open();
-    first.add({ d: 'old' });
+    first.add('old');
     await tick();
     first.close();
     const second = store();
     vi.spyOn(Date, 'now').mockReturnValue(Date.now() - 3_600_000); // an hour back
     const found = await second.open();
     expect(found?.entries.map((e) => e.r.d)).toEqual(['old']);
-    second.add({ d: 'new' });
+    second.add('new');
     await tick();
     vi.restoreAllMocks();
     second.close();
@@ -66,27 +73,179 @@ describe('persist store', () => {
 
   // fake-indexeddb keeps a transaction active until it commits, where a browser ends it with
   // its task: here later tasks may join it; persist.e2e.test.ts checks the browser's way.
-  it('writes a burst of one task in one transaction, and later tasks in at most one each', async () => {
+  it('writes a burst of one task as ONE record in one transaction, and each later task as one more', async () => {
     const s = store();
     await s.open();
     const transaction = vi.spyOn(FakeDatabase.prototype, 'transaction');
-    for (let i = 0; i < 100; i++) s.add({ d: `burst ${i}` });
+    const put = vi.spyOn(FakeObjectStore.prototype, 'put');
+    for (let i = 0; i < 100; i++) s.add(`burst ${i}`);
+    await Promise.resolve(); // the end of the task's script
     expect(transaction).toHaveBeenCalledTimes(1);
+    expect(put).toHaveBeenCalledTimes(1);
     for (let task = 0; task < 3; task++) {
       await tick();
-      s.add({ d: `task ${task}` });
-      s.add({ d: `task ${task} again` });
+      s.add(`task ${task}`);
+      s.add(`task ${task} again`);
     }
-    expect(transaction.mock.calls.length).toBeLessThanOrEqual(4);
     await tick();
-    expect(await outboxRecords('app')).toHaveLength(106);
+    expect(transaction.mock.calls.length).toBeLessThanOrEqual(4);
+    expect(put).toHaveBeenCalledTimes(4);
+    const raw = await rawRecords('app');
+    expect(raw).toHaveLength(4);
+    expect(raw[0]![1]).toMatchObject({ v: 2, o: 'owner0' });
+    expect((raw[0]![1] as { n: Uint32Array }).n).toHaveLength(100);
+    expect((raw[0]![1] as { t: unknown }).t).toEqual(expect.any(Number)); // one time for the task
+    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual([
+      ...Array.from({ length: 100 }, (_, i) => `burst ${i}`),
+      ...[0, 1, 2].flatMap((t) => [`task ${t}`, `task ${t} again`]),
+    ]);
+  });
+
+  it('removals of one task go in one transaction: a batch emptied is deleted, one thinned is rewritten', async () => {
+    const s = store();
+    await s.open();
+    const burst = Array.from({ length: 50 }, (_, i) => s.add(`a${i}`));
+    await tick();
+    const other = [s.add('b0'), s.add('b1')];
+    await tick();
+    expect(await rawRecords('app')).toHaveLength(2); // committed: later writes need their own
+    const transaction = vi.spyOn(FakeDatabase.prototype, 'transaction');
+    const put = vi.spyOn(FakeObjectStore.prototype, 'put');
+    const del = vi.spyOn(FakeObjectStore.prototype, 'delete');
+    for (const entry of burst) s.remove(entry); // a flush of the queue: one task
+    s.remove(other[0]!);
+    await tick();
+    expect(transaction).toHaveBeenCalledTimes(1);
+    expect(del).toHaveBeenCalledTimes(1); // the burst's record
+    expect(put).toHaveBeenCalledTimes(1); // the other, rewritten with b1 only
+    const raw = await rawRecords('app');
+    expect(raw).toHaveLength(1);
+    expect(raw[0]![1]).toEqual({ v: 2, o: 'owner0', t: expect.any(Number), ...text(['b1']) });
+    s.remove(other[1]!);
+    await tick();
+    expect(await rawRecords('app')).toEqual([]);
+  });
+
+  it('an entry sent in the task that added it is never written; nor is a batch left empty', async () => {
+    const s = store();
+    await s.open();
+    const put = vi.spyOn(FakeObjectStore.prototype, 'put');
+    s.remove(s.add('sent at once'));
+    const kept = s.add('kept');
+    s.remove(s.add('also sent'));
+    await tick();
+    expect(put).toHaveBeenCalledTimes(1);
+    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual(['kept']);
+    expect(kept.gone).toBeUndefined();
+    s.remove(s.add('gone too'));
+    await tick();
+    expect(put).toHaveBeenCalledTimes(1);
+  });
+
+  it('close() writes what its task added before letting go', async () => {
+    const s = store();
+    await s.open();
+    s.add('added');
+    s.close();
+    expect((await store().open())?.entries.map((e) => e.r.d)).toEqual(['added']);
+  });
+
+  it('reads records of the one-entry format (v 1) as batches of one, in key order, and rewrites them as batches', async () => {
+    const at = Date.now();
+    await writeRecords('app', [
+      [[1, 'gone', 1], { v: 1, o: 'gone', at, d: 'old 1' }],
+      [[1, 'gone', 2], { v: 1, o: 'gone', at, d: '{"id":"r"}', i: 'r', y: 'sum' }],
+      [[2, 'gone', 1], { v: 2, o: 'gone', t: [at, at + 1], d: ['new 1', 'new 2'] }],
+    ]);
+    const found = await store('app', 'me').open();
+    expect(found?.entries.map((e) => e.r)).toEqual([
+      { at, d: 'old 1' },
+      { at, d: '{"id":"r"}', i: 'r', y: 'sum' },
+      { at, d: 'new 1' },
+      { at: at + 1, d: 'new 2' },
+    ]);
+    expect(found?.corrupt).toBe(0);
+    expect((await rawRecords('app')).map(([, r]) => r)).toEqual([
+      { v: 2, o: 'me', t: at, ...text(['old 1']) },
+      { v: 2, o: 'me', t: at, ...text(['{"id":"r"}']), q: [[0, 'r', 'sum']] },
+      { v: 2, o: 'me', t: [at, at + 1], ...text(['new 1', 'new 2']) },
+    ]);
+  });
+
+  it('skips, counts and drops corrupt entries inside a batch; the batch keeps the good ones', async () => {
+    const at = Date.now();
+    await writeRecords('app', [
+      [
+        [1, 'gone', 1],
+        {
+          v: 2,
+          o: 'gone',
+          t: [at, at, 'never', at, at, at],
+          d: ['good 1', { not: 'sendable' }, 'no time', 'good 2', '{"id":"x"}', '{"id":"y"}'],
+          q: [
+            [4, 'x', 'sum'],
+            [5, 'y'], // a request without its type: its entry is unreadable
+            [9, 'z', 'sum'], // no such entry
+          ],
+        },
+      ],
+      [[1, 'gone', 2], { v: 2, o: 'gone', t: at, d: [] }],
+      [[1, 'gone', 3], { v: 2, o: 'gone', t: at, d: 'not an array' }],
+      [[1, 'gone', 4], { v: 2, o: 'gone', d: ['no time at all'] }],
+    ]);
+    const found = await store('app', 'me').open();
+    expect(found?.entries.map((e) => e.r)).toEqual([
+      { at, d: 'good 1' },
+      { at, d: 'good 2' },
+      { at, d: '{"id":"x"}', i: 'x', y: 'sum' },
+    ]);
+    // The first batch: 3 unreadable entries and 1 stray request note; the others: 1 each.
+    expect(found?.corrupt).toBe(7);
+    expect((await rawRecords('app')).map(([, r]) => r)).toEqual([
+      { v: 2, o: 'me', t: at, ...text(['good 1', 'good 2', '{"id":"x"}']), q: [[2, 'x', 'sum']] },
+    ]);
+  });
+
+  it('keeps a batch with a binary frame as an array; text columns that do not add up are unreadable', async () => {
+    const first = store('app', 'first');
+    await first.open();
+    first.add(new Uint8Array([1, 2, 3]).buffer);
+    first.add('text');
+    await tick();
+    expect((await rawRecords('app'))[0]![1]).toMatchObject({
+      d: [expect.any(ArrayBuffer), 'text'],
+    });
+    first.close();
+    await writeRecords('app', [
+      [[9, 'gone', 1], { v: 2, o: 'gone', t: Date.now(), s: 'abc', n: Uint32Array.of(1, 1) }],
+    ]);
+    const found = await store('app', 'second').open();
+    expect(found?.entries.map((e) => e.r.d)).toEqual([new Uint8Array([1, 2, 3]).buffer, 'text']);
+    expect(found?.corrupt).toBe(2);
+  });
+
+  it('a claimed batch is rewritten by its new owner as its entries go', async () => {
+    const first = store('app', 'first');
+    await first.open();
+    for (let i = 0; i < 3; i++) first.add(`m${i}`);
+    await tick();
+    first.close();
+    const second = store('app', 'second');
+    const found = await second.open();
+    second.remove(found!.entries[0]!);
+    await tick();
+    expect((await rawRecords('app')).map(([, r]) => r)).toEqual([
+      { v: 2, o: 'second', t: expect.any(Number), ...text(['m1', 'm2']) },
+    ]);
+    // Still the second's while it lives: a third instance takes nothing.
+    expect((await store('app', 'third').open())?.entries).toEqual([]);
   });
 
   it('writes what was added before the claim finished, after it, in one transaction', async () => {
     const s = store();
     const opening = s.open();
-    const early = [s.add({ d: 'a' }), s.add({ d: 'b' })];
-    s.remove(s.add({ d: 'sent before it was ever written' }));
+    const early = [s.add('a'), s.add('b')];
+    s.remove(s.add('sent before it was ever written'));
     const transaction = vi.spyOn(FakeDatabase.prototype, 'transaction');
     await opening;
     // The claim's own transaction, then one for the early writes (the upgrade's aside).
@@ -102,7 +261,7 @@ describe('persist store', () => {
   it('never claims the entries of an instance that is still alive', async () => {
     const alive = store('app', 'alive');
     await alive.open();
-    alive.add({ d: 'mine' });
+    alive.add('mine');
     await tick();
     expect(locks.owners()).toEqual(['lifeline-persist:app:alive']);
     const other = await store('app', 'other').open();
@@ -118,7 +277,7 @@ describe('persist store', () => {
   it('two instances starting together never both claim an entry', async () => {
     const first = store();
     await first.open();
-    for (let i = 0; i < 20; i++) first.add({ d: `m${i}` });
+    for (let i = 0; i < 20; i++) first.add(`m${i}`);
     await tick();
     first.close();
     const [a, b] = await Promise.all([store().open(), store().open()]);
@@ -151,7 +310,7 @@ describe('persist store', () => {
     const fail = vi.fn();
     const s = store('app', 'x', fail);
     expect(await s.open()).toBeUndefined();
-    s.remove(s.add({ d: 'kept in memory only' }));
+    s.remove(s.add('kept in memory only'));
     expect(fail).toHaveBeenCalledTimes(1);
     expect(locks.owners()).toEqual(['lifeline-persist:app:x']);
     s.close();
@@ -173,11 +332,12 @@ describe('persist store', () => {
     const put = vi.spyOn(FakeObjectStore.prototype, 'put').mockImplementation(() => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     });
-    s.add({ d: 'too much' });
+    s.add('too much');
+    await Promise.resolve();
     expect(fail).toHaveBeenCalledTimes(1);
     expect((fail.mock.calls[0]![0] as DOMException).name).toBe('QuotaExceededError');
     put.mockClear();
-    s.add({ d: 'more' });
+    s.add('more');
     await tick();
     expect(put).not.toHaveBeenCalled();
     expect(fail).toHaveBeenCalledTimes(1);
@@ -186,7 +346,7 @@ describe('persist store', () => {
   it('close() during the open lets go once the open is done, writing what was added', async () => {
     const s = store('app', 'x');
     const opening = s.open();
-    s.add({ d: 'added while opening' });
+    s.add('added while opening');
     s.close();
     await opening;
     await tick();

@@ -56,8 +56,8 @@ export async function until(predicate: () => boolean, ms = 2000): Promise<void> 
   }
 }
 
-/** Every [key, value] of the outbox database of `name`, read straight from IndexedDB. */
-export async function outboxRecords(name: string): Promise<Array<[IDBValidKey, unknown]>> {
+/** Every raw [key, record] of the outbox database of `name`, read straight from IndexedDB. */
+export async function rawRecords(name: string): Promise<Array<[IDBValidKey, unknown]>> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open(`lifeline-persist:${name}`, 1);
     request.onupgradeneeded = () => request.result.createObjectStore('outbox');
@@ -80,6 +80,50 @@ export async function outboxRecords(name: string): Promise<Array<[IDBValidKey, u
   db.close();
   return rows;
 }
+
+/**
+ * Every entry of the outbox of `name` as [record key, { o, at, d, i?, y? }], in send order:
+ * the entries of each batch record (v 2) one by one; any other record as it is.
+ */
+export async function outboxRecords(name: string): Promise<Array<[IDBValidKey, unknown]>> {
+  return (await rawRecords(name)).flatMap(([key, value]) => {
+    const frames = framesOf(value);
+    if (!frames) return [[key, value] as [IDBValidKey, unknown]];
+    const batch = value as {
+      o?: string;
+      t?: number | number[];
+      q?: Array<[number, string, string]>;
+    };
+    return frames.map((d, k): [IDBValidKey, unknown] => {
+      const at = Array.isArray(batch.t) ? batch.t[k] : batch.t;
+      const request = batch.q?.find(([index]) => index === k);
+      return [
+        key,
+        request ? { o: batch.o, at, d, i: request[1], y: request[2] } : { o: batch.o, at, d },
+      ];
+    });
+  });
+}
+
+/** The frames of a batch record (v 2): `d`, or `s` cut at the lengths `n`. */
+export function framesOf(value: unknown): unknown[] | undefined {
+  const batch = value as { v?: number; d?: unknown[]; s?: string; n?: ArrayLike<number> } | null;
+  if (batch?.v !== 2) return undefined;
+  if (Array.isArray(batch.d)) return batch.d;
+  const frames: string[] = [];
+  let at = 0;
+  for (const length of Array.from(batch.n ?? [])) {
+    frames.push(batch.s!.slice(at, at + length));
+    at += length;
+  }
+  return frames;
+}
+
+/** The columns a batch of text frames is stored in: `s` end to end, `n` their lengths. */
+export const text = (frames: string[]) => ({
+  s: frames.join(''),
+  n: Uint32Array.from(frames, (frame) => frame.length),
+});
 
 /** Writes raw `[key, value]` rows into the outbox of `name` (corrupt or foreign records). */
 export async function writeRecords(

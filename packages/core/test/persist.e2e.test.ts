@@ -26,7 +26,7 @@ interface PageGlobals {
   until(predicate: () => boolean, ms?: number): Promise<void>;
   /** Makes `socket` with persist `name`, records its events, resolves once restored. */
   make(url: string, name: string, extra?: object): Promise<Core.RestoredEvent | 'failed'>;
-  /** The records of the outbox `name`, straight from IndexedDB. */
+  /** The entries of the outbox `name`, straight from IndexedDB (each batch record's, in order). */
   records(name: string): Promise<Array<{ d: string; i?: string }>>;
   /** Polls `records(name)` until there are `count` (committed: durable). */
   recordsUntil(name: string, count: number): Promise<Array<{ d: string; i?: string }>>;
@@ -78,7 +78,26 @@ const HELPERS = () => {
         const all = db.transaction('outbox').objectStore('outbox').getAll();
         all.onsuccess = () => {
           db.close();
-          resolve(all.result);
+          // The entries of each batch record, in order: its frames (`d`, or `s` cut at the
+          // lengths `n`), with the request ids of `q`.
+          const framesOf = (record: { d?: string[]; s?: string; n?: Uint32Array }) => {
+            if (record.d) return record.d;
+            let at = 0;
+            return Array.from(record.n ?? [], (length) => {
+              at += length;
+              return record.s!.slice(at - length, at);
+            });
+          };
+          resolve(
+            all.result.flatMap((record) =>
+              record?.v === 2
+                ? framesOf(record).map((d: string, k: number) => ({
+                    d,
+                    i: record.q?.find((q: [number, string]) => q[0] === k)?.[1],
+                  }))
+                : [record],
+            ),
+          );
         };
       };
     });
@@ -262,7 +281,7 @@ describe('persist in Chromium', () => {
       );
   });
 
-  it('writes of one task go in one transaction; each later task makes its own', async () => {
+  it('writes of one task go in one transaction as one record; each later task makes its own', async () => {
     const page = await newPage();
     const counts = await page.evaluate(async (url) => {
       const w = window as unknown as PageGlobals;
@@ -278,6 +297,7 @@ describe('persist in Chromium', () => {
       await w.make(url, 'tasks');
       const before = writes;
       for (let i = 0; i < 100; i++) w.socket.send(`burst ${i}`);
+      await Promise.resolve(); // the batch is written at the end of the task's script
       const burst = writes - before;
       for (let task = 0; task < 3; task++) {
         await w.sleep(0);
@@ -285,9 +305,20 @@ describe('persist in Chromium', () => {
         w.socket.send(`task ${task} again`);
       }
       const records = await w.recordsUntil('tasks', 106);
-      return { burst, all: writes - before, records: records.length };
+      const batches = await new Promise<number>((resolve) => {
+        const request = indexedDB.open('lifeline-persist:tasks');
+        request.onsuccess = () => {
+          const count = request.result.transaction('outbox').objectStore('outbox').count();
+          count.onsuccess = () => {
+            request.result.close();
+            resolve(count.result);
+          };
+        };
+      });
+      return { burst, all: writes - before, records: records.length, batches };
     }, server.url('/'));
-    expect(counts).toEqual({ burst: 1, all: 4, records: 106 });
+    // One record per task: the burst's 100 entries are one.
+    expect(counts).toEqual({ burst: 1, all: 4, records: 106, batches: 4 });
   });
 
   it('entries older than maxAge are dropped as expired after a reload, never sent', async () => {
@@ -347,7 +378,7 @@ describe('persist in Chromium', () => {
     expect(errors.map((e) => e.code)).toEqual(['ERR_STORAGE']);
   });
 
-  it('corrupt records are skipped and reported; the good ones are sent', async () => {
+  it('corrupt records, and corrupt entries inside a batch, are skipped and reported; the good ones are sent', async () => {
     const page = await newPage();
     const result = await page.evaluate(async (url) => {
       const w = window as unknown as PageGlobals;
@@ -366,6 +397,17 @@ describe('persist in Chromium', () => {
             'dead',
             3,
           ]);
+          // A batch (this version's format) with a corrupt entry between two good ones.
+          const at = Date.now();
+          store.put(
+            {
+              v: 2,
+              o: 'dead',
+              t: [at, 'never', at],
+              d: ['{"type":"good","data":2}', 'x', '{"type":"good","data":3}'],
+            },
+            [1, 'dead', 4],
+          );
           tx.oncomplete = () => {
             db.close();
             resolve();
@@ -375,9 +417,10 @@ describe('persist in Chromium', () => {
       const restored = await w.make(url, 'corrupt');
       return { restored, errors: w.errors.map((e) => e.code) };
     }, server.url('/'));
-    expect(result).toEqual({ restored: { messages: 1, requests: 0 }, errors: ['ERR_STORAGE'] });
+    expect(result).toEqual({ restored: { messages: 3, requests: 0 }, errors: ['ERR_STORAGE'] });
     await server.start();
-    await server.waitFor(() => receivedOf('good').length === 1, 5000, 'the good record');
+    await server.waitFor(() => receivedOf('good').length === 3, 5000, 'the good entries');
+    expect(receivedOf('good').map((e) => e.data)).toEqual([1, 2, 3]);
     expect(
       await page.evaluate(() => (window as unknown as PageGlobals).recordsUntil('corrupt', 0)),
     ).toEqual([]);

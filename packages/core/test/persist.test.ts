@@ -241,6 +241,34 @@ describe('persist: the outbox across a reload', () => {
     expect(await outboxRecords('app')).toEqual([]);
   });
 
+  it('a restored request sent but never answered gives up when it is maxAge old: a `reply` with ERR_TIMEOUT, and it is deleted', async () => {
+    await writeRecords('app', [
+      [
+        [1, 'gone', 1],
+        {
+          v: 1,
+          o: 'gone',
+          at: Date.now() - 800,
+          d: '{"type":"sum","id":"q-1"}',
+          i: 'q-1',
+          y: 'sum',
+        },
+      ],
+    ]);
+    const s = socket({ persist: { name: 'app', maxAge: 1000 } });
+    const replies: ReplyEvent[] = [];
+    s.on('reply', (event) => replies.push(event));
+    expect(await restoredOf(s)).toEqual({ messages: 0, requests: 1 });
+    const ws = await open(s);
+    expect(ws.sent).toEqual(['{"type":"sum","id":"q-1"}']); // sent: the queue no longer ages it
+    expect(replies).toEqual([]);
+    await until(() => replies.length > 0, 1000); // the 200 ms left of its maxAge
+    expect(replies).toEqual([
+      { id: 'q-1', type: 'sum', error: expect.objectContaining({ code: 'ERR_TIMEOUT' }) },
+    ]);
+    await expect.poll(() => outboxRecords('app')).toEqual([]);
+  });
+
   it('corrupt records are skipped, deleted and reported once as ERR_STORAGE; the rest is sent', async () => {
     await writeRecords('app', [
       [[1, 'gone', 1], { nonsense: true }],
@@ -272,6 +300,39 @@ describe('persist: the outbox across a reload', () => {
     const wsB = await open(tabB);
     expect(wsA.sent).toEqual(['from A']);
     expect(wsB.sent).toEqual([]);
+  });
+
+  it('a connection that opens takes over what a tab of the same name that closed since left, once', async () => {
+    const tabA = socket();
+    const tabB = socket();
+    await Promise.all([restoredOf(tabA), restoredOf(tabB)]);
+    tabA.send('from A');
+    const request = tabA.request('sum', { a: 1 }).catch(() => 'A closed');
+    tabB.send('from B');
+    await expect.poll(() => outboxRecords('app')).toHaveLength(3);
+    const id = (await outboxRecords('app')).map(([, r]) => (r as { i?: string }).i).find(Boolean);
+    tabA.dispose(); // the tab closed: its lock goes, its entries stay
+    expect(await request).toBe('A closed');
+    const adopted = restoredOf(tabB);
+    const replies: ReplyEvent[] = [];
+    tabB.on('reply', (event) => replies.push(event));
+    const ws = await open(tabB);
+    expect(await adopted).toEqual({ messages: 1, requests: 1 });
+    await until(() => ws.sent.length === 3);
+    expect(frames(ws)).toEqual(['from B', 'from A', { type: 'sum', id, data: { a: 1 } }]);
+    ws.receive(JSON.stringify({ type: 'sum', re: id, data: 2 }));
+    await until(() => replies.length > 0);
+    expect(replies).toEqual([{ id, type: 'sum', data: 2 }]);
+    await expect.poll(() => outboxRecords('app')).toEqual([]);
+    // A later connection finds nothing more to take: nothing goes out twice.
+    const restored = vi.fn();
+    tabB.on('restored', restored);
+    ws.serverClose(1006, '', false);
+    const again = await open(tabB);
+    await tick();
+    await tick();
+    expect(again.sent).toEqual([]);
+    expect(restored).not.toHaveBeenCalled();
   });
 
   it('restored entries are queued even past the queue limits (they were within them once)', async () => {

@@ -20,7 +20,7 @@ import type {
 import type { UrlInput } from '../url';
 import { resolvePersist, underlying } from './options';
 import { loadPositions, savePositions } from './positions';
-import type { DurableRecord } from './record';
+import type { DurableEntry } from './record';
 import { type Claimed, DurableStore, type Entry } from './store';
 
 /**
@@ -94,7 +94,7 @@ export class DurableSocket<
     const store = this._store;
     // Request frames (they have `onSend`) are written by `_requested`.
     if (store && result === 'queued' && !message.onSend) {
-      const entry = store.add({ d: message.data });
+      const entry = store.add(message.data);
       message.onSend = message.onDrop = () => store.remove(entry);
     }
     return result;
@@ -109,9 +109,26 @@ export class DurableSocket<
   ): void {
     const store = this._store;
     if (!store) return;
-    const entry = store.add({ d: frame, i: id, y: type });
+    const entry = store.add(frame, id, type);
     const forget = () => store.remove(entry);
     settled.then(forget, forget);
+  }
+
+  /**
+   * Each connection that opens takes over what instances gone since (another tab of the name
+   * that closed, with or without sharing) left: it goes out on this connection.
+   */
+  protected override _started(): void {
+    super._started();
+    const store = this._store;
+    if (!store || this._restoring) return; // the restore claims for the first connection
+    store.adopt().then((found) => {
+      if (!found || found.entries.length + found.corrupt === 0 || this._disposed) return;
+      this._requeue(found);
+      // On this connection if it is still the open one; else the next one's flush takes them.
+      const ws = this._liveTransport();
+      if (ws) super._flush(ws, this._connection);
+    });
   }
 
   protected override _attempt(): void {
@@ -129,53 +146,58 @@ export class DurableSocket<
   /** What the outbox held goes first in the queue, then attempts may start. */
   private _restore(found: Claimed | undefined): void {
     this._restoring = false;
-    if (found && !this._disposed) {
-      // persist refuses `queue: false`, so there are limits.
-      const queue = this._outbox(this._o.queue as OutboxLimits);
-      const { entries, corrupt } = found;
-      let requests = 0;
-      // Each goes to the head, last first: what waited from before goes before anything sent
-      // since the socket was made. Past the queue's limits if need be: it was within them
-      // when it was first queued, and the next overflow evicts as usual.
-      for (const entry of entries.reverse()) {
-        const { d: data, at } = entry.r;
-        const forget = () => this._store!.remove(entry);
-        const message =
-          entry.r.i === undefined
-            ? { data, bytes: 0, at: 0, onSend: forget, onDrop: forget }
-            : this._reask(entry);
-        if (entry.r.i !== undefined) requests++;
-        message.bytes = byteLength(data);
-        // The queue's clock is monotonic: the age carries over, not the wall-clock time.
-        message.at = now() - (Date.now() - at);
-        queue.putBack(message);
-      }
-      // Events once the queue is whole again: a listener may send, close or dispose.
-      if (corrupt > 0)
-        this._emitError(
-          new LifelineError(
-            'ERR_STORAGE',
-            DEV
-              ? `persist "${this._store!.name}": ${corrupt} unreadable record(s) in the outbox were skipped and deleted.`
-              : '',
-          ),
-        );
-      this.emit('restored', { messages: entries.length - requests, requests });
-    }
+    if (found && !this._disposed) this._requeue(found);
     // The attempt that waited, if the socket is connecting (not idle, closed or disposed).
     this._online();
   }
 
+  /** Puts what was claimed at the head of the queue, then says so (`restored`, `error`). */
+  private _requeue({ entries, corrupt }: Claimed): void {
+    // persist refuses `queue: false`, so there are limits.
+    const queue = this._outbox(this._o.queue as OutboxLimits);
+    let requests = 0;
+    // Each goes to the head, last first: what waited from before goes before anything sent
+    // since the socket was made. Past the queue's limits if need be: it was within them
+    // when it was first queued, and the next overflow evicts as usual.
+    for (const entry of [...entries].reverse()) {
+      const { d: data, at } = entry.r;
+      const forget = () => this._store!.remove(entry);
+      const message =
+        entry.r.i === undefined
+          ? { data, bytes: 0, at: 0, onSend: forget, onDrop: forget }
+          : this._reask(entry);
+      if (entry.r.i !== undefined) requests++;
+      message.bytes = byteLength(data);
+      // The queue's clock is monotonic: the age carries over, not the wall-clock time.
+      message.at = now() - (Date.now() - at);
+      queue.putBack(message);
+    }
+    // Events once the queue is whole again: a listener may send, close or dispose.
+    if (corrupt > 0)
+      this._emitError(
+        new LifelineError(
+          'ERR_STORAGE',
+          DEV
+            ? `persist "${this._store!.name}": ${corrupt} unreadable record(s) in the outbox were skipped and deleted.`
+            : '',
+        ),
+      );
+    this.emit('restored', { messages: entries.length - requests, requests });
+  }
+
   /** A request from before the reload, pending again with its id; its outcome is a `reply`. */
   private _reask(entry: Entry): QueuedMessage {
-    const { i: id, y: type, d: frame } = entry.r as Required<DurableRecord>;
+    const { i: id, y: type, d: frame } = entry.r as Required<DurableEntry>;
     const requests = this._requestIds();
-    // No timeout of its own: it waits for its answer, or until the queue finds it expired.
+    // Its caller is gone, and so is its timeout: it waits for its answer as long as an entry
+    // may wait (maxAge from when it was first made), sent or not; then it replies ERR_TIMEOUT.
+    // One already too old gets no timer: the queue drops it as expired.
+    const left = (this._o.queue as OutboxLimits).maxAge - (Date.now() - entry.r.at);
     const done = (event: ReplyEvent) => {
       this._store!.remove(entry);
       this.emit('reply', event);
     };
-    requests.add(id, frame, type, {}, 0).then(
+    requests.add(id, frame, type, {}, Math.max(left, 0)).then(
       (data) => done({ id, type, data }),
       (error: Error) => done({ id, type, error }),
     );

@@ -1,17 +1,30 @@
 // The durable outbox: one IndexedDB database per `persist.name`, shared by the tabs of the
-// origin. Each socket instance holds a Web Lock of its own while it lives; an entry belongs
+// origin. Each socket instance holds a Web Lock of its own while it lives; a record belongs
 // to the instance that wrote or claimed it, so another tab takes it over only once that lock
 // is gone (the tab closed, reloaded or crashed). Claims run under one lock per name, so two
-// tabs starting together never both take an entry. Writes go out at once (`send()` stays
-// synchronous) into the transaction of the current task: one transaction per task at most.
-import { type DurableRecord, isRecord } from './record';
+// tabs starting together never both take a record.
+//
+// `send()` stays synchronous: an entry joins the batch of the current task, and a microtask
+// at the end of the task writes it as ONE record, in one transaction, with the removals of the
+// task (a batch left empty is deleted, one with entries gone is rewritten). One put per task
+// instead of one per message is what keeps persist's cost near zero in a burst.
+import type { SendData } from '../queue';
+import { type BatchRecord, type DurableEntry, readRecord } from './record';
 
 const STORE = 'outbox';
 
-/** An outbox entry: its record and, once written, its key (`gone` once sent or dropped). */
-export interface Entry {
-  r: DurableRecord;
+/** The entries of one record, in send order; `k` once written. */
+interface Batch {
   k?: IDBValidKey;
+  entries: Entry[];
+  /** When the task that made it began adding (ms since the epoch; 0 for one claimed). */
+  at: number;
+}
+
+/** An outbox entry, in its batch (`gone` once sent, answered or dropped). */
+export interface Entry {
+  r: DurableEntry;
+  b: Batch;
   gone?: boolean;
 }
 
@@ -29,14 +42,41 @@ const openDb = (name: string): Promise<IDBDatabase> =>
     request.onerror = () => reject(request.error);
   });
 
+/** The record of `entries` (not empty): one column each, the time once if shared. */
+function recordOf(owner: string, entries: Entry[]): BatchRecord {
+  const count = entries.length;
+  const first = entries[0]!.r.at;
+  let same = true;
+  let text = '';
+  let lengths: Uint32Array | undefined = new Uint32Array(count);
+  const q: Array<[number, string, string]> = [];
+  for (let k = 0; k < count; k++) {
+    const r = entries[k]!.r;
+    if (lengths && typeof r.d === 'string') {
+      text += r.d;
+      lengths[k] = r.d.length;
+    } else lengths = undefined; // a binary frame: the batch goes as an array
+    if (r.at !== first) same = false;
+    if (r.i !== undefined) q.push([k, r.i, r.y!]);
+  }
+  const record: BatchRecord = { v: 2, o: owner, t: same ? first : entries.map((e) => e.r.at) };
+  if (lengths) {
+    record.s = text;
+    record.n = lengths;
+  } else record.d = entries.map((e) => e.r.d);
+  if (q.length > 0) record.q = q;
+  return record;
+}
+
 /**
- * Takes every entry whose owner is not `alive` (rewrites its owner), and deletes what is not
- * a record of ours. `last` is the newest key time seen. Expired entries are taken too: the
- * queue drops them, reported, like any message too old to send.
+ * Takes every record whose owner is not `alive` (rewrites it with its new owner, without what
+ * is unreadable), and deletes what holds nothing sendable. `last` is the newest key time
+ * seen. Expired entries are taken too: the queue drops them, reported, like any message too
+ * old to send.
  */
 function claim(
   db: IDBDatabase,
-  alive: (owner: string) => boolean,
+  alive: (owner: unknown) => boolean,
   owner: string,
 ): Promise<Claimed & { last: number }> {
   const found = { entries: [] as Entry[], corrupt: 0, last: 0 };
@@ -45,17 +85,18 @@ function claim(
   cursor.onsuccess = () => {
     const c = cursor.result;
     if (!c) return;
-    const r: unknown = c.value;
-    const k = c.key;
     // Keys are [time, owner, n]; anything else counts as time 0.
-    found.last = Math.max(found.last, +(k as number[])[0]! || 0);
-    if (!isRecord(r)) {
-      found.corrupt++;
-      c.delete();
-    } else if (!alive(r.o)) {
-      r.o = owner;
-      c.update(r);
-      found.entries.push({ r, k });
+    found.last = Math.max(found.last, +(c.key as number[])[0]! || 0);
+    const read = readRecord(c.value);
+    // A live owner's record is left alone, corrupt entries too: it rewrites them itself.
+    if (read.entries.length > 0 && alive(read.owner)) return c.continue();
+    found.corrupt += read.bad;
+    if (read.entries.length === 0) c.delete();
+    else {
+      const batch: Batch = { k: c.key, entries: [], at: 0 };
+      for (const r of read.entries) batch.entries.push({ r, b: batch });
+      c.update(recordOf(owner, batch.entries));
+      found.entries.push(...batch.entries);
     }
     c.continue();
   };
@@ -69,8 +110,12 @@ function claim(
 export class DurableStore {
   /** Set once the claim is done: writes wait for it, so they carry a held owner lock. */
   private _db: IDBDatabase | undefined;
-  /** Writes made before the claim was done, replayed in order once it is. */
-  private _early: Array<(store: IDBObjectStore) => void> | undefined = [];
+  private _opening = true;
+  /** The batch of the current task, not written yet. */
+  private _batch: Batch | undefined;
+  /** Batches to write: new ones, and written ones that lost entries since. */
+  private readonly _dirty = new Set<Batch>();
+  private _flushing = false;
   /** The transaction of the current task, while it takes more requests. */
   private _tx: IDBTransaction | undefined;
   private _release: (() => void) | undefined;
@@ -106,61 +151,120 @@ export class DurableStore {
           .catch(reject);
       });
       db = await openDb(lock);
-      const found = await locks.request(lock, async () => {
-        const held = new Set((await locks.query()).held?.map((l) => l.name));
-        return claim(db!, (o) => held.has(`${lock}:${o}`), this._owner);
-      });
+      const found = await this._claim(db);
       this._t = Math.max(Date.now(), found.last + 1);
       this._db = db;
-      const early = this._early!;
-      this._early = undefined;
-      for (const write of early) this._write(write);
+      this._opening = false;
+      this._flush(); // what was added while opening, as one batch
       return found;
     } catch (error) {
       db?.close();
       this._failNow(error);
       return undefined;
     } finally {
+      this._opening = false;
       if (this._closed) this._shut();
     }
   }
 
-  /** Adds a record to the outbox, stamped with the wall-clock time. */
-  add(fields: Pick<DurableRecord, 'd' | 'i' | 'y'>): Entry {
-    const entry: Entry = { r: { v: 1, o: this._owner, at: Date.now(), ...fields } };
-    this._write((store) => {
-      if (entry.gone) return;
-      entry.k = [this._t, this._owner, ++this._n];
-      store.put(entry.r, entry.k);
+  /**
+   * Claims again: takes over what instances gone since the open left behind (another tab of
+   * the name closed). `undefined` when the store is not open (or failed, reported once).
+   */
+  async adopt(): Promise<Claimed | undefined> {
+    const db = this._db;
+    if (!db || !this._fail) return undefined;
+    try {
+      return await this._claim(db);
+    } catch (error) {
+      if (this._db) this._failNow(error); // else closed meanwhile: nothing to report
+      return undefined;
+    }
+  }
+
+  /** Claims under the lock of the name, so two instances never take the same record. */
+  private async _claim(db: IDBDatabase): Promise<Claimed & { last: number }> {
+    const locks = navigator.locks;
+    const lock = `lifeline-persist:${this.name}`;
+    return await locks.request(lock, async () => {
+      const held = new Set((await locks.query()).held?.map((l) => l.name));
+      return claim(db, (o) => held.has(`${lock}:${o}`), this._owner);
     });
+  }
+
+  /**
+   * Adds an entry (a request's when `id` and `type` are given) to the batch of this task,
+   * stamped with the wall-clock time the batch began (one task: the same moment).
+   */
+  add(data: SendData, id?: string, type?: string): Entry {
+    // On the path of every queued send: one clock read per task, no empty request fields.
+    const b = this._batch ?? { entries: [], at: Date.now() };
+    const at = b.at;
+    const entry: Entry = {
+      r: id === undefined ? { at, d: data } : { at, d: data, i: id, y: type as string },
+      b,
+    };
+    // Failed or closed: the entry lives in memory only (the queue holds it).
+    if (!this._fail || (this._closed && !this._opening)) return entry;
+    this._batch = b;
+    this._dirty.add(b); // a new batch is written with the others
+    b.entries.push(entry);
+    this._schedule();
     return entry;
   }
 
   /** Deletes an entry (sent, answered or dropped); one not written yet is never written. */
   remove(entry: Entry): void {
-    const key = entry.k; // an array: never falsy once written
-    if (!entry.gone && key) this._write((store) => store.delete(key));
+    if (entry.gone) return;
     entry.gone = true;
+    if (entry.b.k === undefined || !this._db) return; // unwritten: its batch drops it
+    this._dirty.add(entry.b);
+    this._schedule();
   }
 
-  /** Lets go: what is left is for the next instance of the name. */
+  /** Lets go, writing what this task added or removed: the rest is for the next instance. */
   close(): void {
     if (this._closed) return;
     this._closed = true;
-    if (!this._early) this._shut(); // else the open in progress finishes the job
+    if (this._opening) return; // the open in progress finishes the job
+    this._flush();
+    this._shut();
   }
 
   private _shut(): void {
-    // Transactions under way still complete; later writes fail, unreported, on the closed database.
+    // Transactions under way still complete; nothing is written after this.
     this._db?.close();
+    this._db = undefined;
     this._release?.();
   }
 
-  /** Runs `write` in this task's transaction, made on the first write of the task. */
-  private _write(write: (store: IDBObjectStore) => void): void {
-    if (this._early) return void this._early.push(write);
+  private _schedule(): void {
+    if (this._flushing) return;
+    this._flushing = true;
+    // The end of the task's script: every send of a synchronous burst is in by then, and the
+    // transaction made now is still this task's.
+    queueMicrotask(() => this._flush());
+  }
+
+  /** Writes this task's batch and rewrites (or deletes) the batches that lost entries. */
+  private _flush(): void {
+    if (this._opening) return; // `open` flushes once the claim is done
+    this._flushing = false;
+    this._batch = undefined;
+    const dirty = [...this._dirty];
+    this._dirty.clear();
+    for (const b of dirty) {
+      b.entries = b.entries.filter((entry) => !entry.gone);
+      if (b.entries.length > 0) b.k ??= [this._t, this._owner, ++this._n];
+    }
     const db = this._db;
-    if (!db || !this._fail) return;
+    // Failed or closed: memory only from here. Nothing to write: no transaction.
+    if (!db || !this._fail || !dirty.some((b) => b.k)) return;
+    const write = (store: IDBObjectStore) => {
+      for (const b of dirty)
+        if (b.entries.length > 0) store.put(recordOf(this._owner, b.entries), b.k);
+        else if (b.k) store.delete(b.k);
+    };
     try {
       // Throws once the task that made the transaction is over (TransactionInactiveError).
       write(this._tx!.objectStore(STORE));
@@ -177,7 +281,8 @@ export class DurableStore {
   }
 
   private _failNow(error: unknown): void {
-    this._early = undefined;
+    this._batch = undefined;
+    this._dirty.clear();
     this._fail?.(error);
     this._fail = undefined;
   }
