@@ -117,6 +117,82 @@ describe('election', () => {
   });
 });
 
+describe('tab locks (how a leader notices a crashed tab)', () => {
+  const tabLocks = () =>
+    [...locks.held.keys()].filter((n) => n.startsWith(`lifeline:${name}:tab:`));
+
+  it('each socket holds a lock of its own while it takes part, and lets go on pagehide and dispose', async () => {
+    const a = tab();
+    const b = tab();
+    await vi.waitFor(() => expect(tabLocks()).toHaveLength(2));
+    dispatchEvent(new Event('pagehide')); // both sockets live in this one window
+    await vi.waitFor(() => expect(tabLocks()).toHaveLength(0));
+    dispatchEvent(new Event('pageshow'));
+    await vi.waitFor(() => expect(tabLocks()).toHaveLength(2));
+    b.socket.dispose();
+    await vi.waitFor(() => expect(tabLocks()).toHaveLength(1));
+    a.socket.dispose();
+    await vi.waitFor(() => expect(tabLocks()).toHaveLength(0));
+  });
+
+  it('a tab whose lock vanishes (a crashed renderer) is forgotten: its stream is unsubscribed', async () => {
+    const a = tab();
+    await vi.waitFor(() => expect(a.socket.role).toBe('leader'));
+    await vi.waitFor(() => expect(tabLocks()).toHaveLength(1));
+    const [lockA] = tabLocks();
+    const b = tab();
+    await vi.waitFor(() => expect(tabLocks()).toHaveLength(2));
+    const lockB = tabLocks().find((n) => n !== lockA)!;
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    const ws = FakeWebSocket.last;
+    ws.open();
+    await vi.waitFor(() => expect(b.socket.status).toBe('open'));
+    b.socket.subscribe('s', () => {});
+    const sent = () => ws.sent.map((d) => JSON.parse(d as string));
+    await vi.waitFor(() => expect(sent().map((e) => e.type)).toContain('subscribe'));
+    // What a browser does when a renderer crashes: its locks go, and it says nothing.
+    locks.held.delete(lockB!);
+    await vi.waitFor(
+      () =>
+        expect(sent().filter((e) => e.type === 'unsubscribe')).toEqual([
+          { type: 'unsubscribe', data: { stream: 's' } },
+        ]),
+      { timeout: 4000, interval: 50 },
+    );
+    expect(a.socket.role).toBe('leader');
+    expect(ws.closeCalls).toEqual([]);
+  });
+});
+
+describe('tab locks: tabs of an earlier build', () => {
+  it('a transport named the old way (`0.<random>`, no tab lock) is never taken for dead', async () => {
+    const a = tab();
+    await vi.waitFor(() => expect(a.socket.role).toBe('leader'));
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    const ws = FakeWebSocket.last;
+    ws.open();
+    await vi.waitFor(() => expect(a.socket.status).toBe('open'));
+    const old = new BroadcastChannel(`lifeline:${name}`);
+    const heard: Array<{ k: string; n: number; to?: string[] }> = [];
+    old.onmessage = (event) => heard.push(event.data);
+    try {
+      old.postMessage({ v: 1, k: 'p' });
+      await vi.waitFor(() => expect(heard.some((m) => m.k === 'b')).toBe(true));
+      const n = heard.find((m) => m.k === 'b')!.n;
+      old.postMessage({ v: 1, k: 'a', n, t: '0.old', u: 'ws://h/ws' });
+      await vi.waitFor(() => expect(heard.some((m) => m.k === 'o')).toBe(true));
+      const subscribe = { type: 'subscribe', id: 'old-1', data: { stream: 'legacy' } };
+      old.postMessage({ v: 1, k: 'f', n, t: '0.old', d: JSON.stringify(subscribe) });
+      const sent = () => ws.sent.map((d) => JSON.parse(d as string));
+      await vi.waitFor(() => expect(sent()).toContainEqual(subscribe));
+      await new Promise((resolve) => setTimeout(resolve, 3500)); // three sweeps
+      expect(sent().filter((e) => e.type === 'unsubscribe')).toEqual([]);
+    } finally {
+      old.close();
+    }
+  });
+});
+
 describe('share option', () => {
   it('defaults the name to the URL and validates it', () => {
     expect(shareName('ws://h/ws', undefined)).toBeUndefined();

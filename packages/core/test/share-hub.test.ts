@@ -1,7 +1,8 @@
 // The leader tab's hub with a fake WebSocket: routing by request id and stream, ref-counted
-// subscriptions, and how transports open and close with the real connection.
+// subscriptions, how transports open and close with the real connection, and how the
+// transports of a tab that died are forgotten.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHub, type Hub } from '../src/share/hub';
+import { BEACON_MS, createHub, type Hub } from '../src/share/hub';
 import type { ShareMessage } from '../src/share/protocol';
 import { FakeWebSocket, FakeWS } from './support/fake-websocket';
 
@@ -142,6 +143,88 @@ describe('Hub', () => {
     hub._stop();
     expect(ws.closeCalls).toHaveLength(1);
     expect(last()).toMatchObject({ k: 'x', to: ['a.1', 'b.1'], c: 1006, l: false });
+  });
+
+  describe('tabs that die without a word (a crashed renderer)', () => {
+    /** Tabs whose lock is held; the hub asks on every beacon. */
+    let live: Set<string>;
+    let sweeps: number;
+    beforeEach(() => {
+      hub._stop();
+      posted = [];
+      live = new Set(['a', 'b']);
+      sweeps = 0;
+      hub = createHub(
+        TERM,
+        (m) => posted.push(m),
+        FakeWS,
+        async () => {
+          sweeps++;
+          return (t) => live.has(t.split('.')[0]!);
+        },
+      );
+    });
+    const sent = (ws: FakeWebSocket) => ws.sent.map((d) => JSON.parse(d as string));
+
+    it('forgets a dead tab two sweeps later: its own streams are left, its replies dropped', async () => {
+      const ws = openTwo();
+      frame('a.1', { type: 'subscribe', id: 'A-1', data: { stream: 'both' } });
+      frame('b.1', { type: 'subscribe', id: 'B-1', data: { stream: 'both' } });
+      frame('b.1', { type: 'subscribe', id: 'B-2', data: { stream: 'b-only' } });
+      frame('b.1', { type: 'sum', id: 'B-3', data: 1 });
+      live.delete('b');
+      await vi.advanceTimersByTimeAsync(BEACON_MS);
+      expect(sweeps).toBe(1);
+      expect(sent(ws).filter((e) => e.type === 'unsubscribe')).toEqual([]); // suspected only
+      await vi.advanceTimersByTimeAsync(BEACON_MS);
+      expect(sent(ws).filter((e) => e.type === 'unsubscribe')).toEqual([
+        { type: 'unsubscribe', data: { stream: 'b-only' } },
+      ]);
+      const before = posted.filter((m) => m.k === 'm').length;
+      ws.receive('{"type":"sum","re":"B-3","data":1}'); // its tab is gone: dropped
+      expect(posted.filter((m) => m.k === 'm')).toHaveLength(before);
+      ws.receive('{"type":"t","stream":"both","epoch":"e","seq":"1"}');
+      expect(last()).toMatchObject({ k: 'm', to: ['a.1'] });
+      expect(ws.closeCalls).toEqual([]);
+    });
+
+    it('keeps a tab that looked dead once and is there again (its lock was on its way)', async () => {
+      const ws = openTwo();
+      frame('b.1', { type: 'subscribe', id: 'B-1', data: { stream: 's' } });
+      live.delete('b');
+      await vi.advanceTimersByTimeAsync(BEACON_MS);
+      live.add('b');
+      await vi.advanceTimersByTimeAsync(3 * BEACON_MS);
+      expect(sweeps).toBe(4);
+      expect(sent(ws).filter((e) => e.type === 'unsubscribe')).toEqual([]);
+      ws.receive('{"type":"t","stream":"s","epoch":"e","seq":"1"}');
+      expect(last()).toMatchObject({ k: 'm', to: ['b.1'] });
+    });
+
+    it('closes the connection when every tab is gone, and sweeps nothing after stop', async () => {
+      const ws = openTwo();
+      live.clear();
+      await vi.advanceTimersByTimeAsync(2 * BEACON_MS);
+      expect(ws.closeCalls).toHaveLength(1);
+      hub._stop();
+      await vi.advanceTimersByTimeAsync(3 * BEACON_MS);
+      expect(sweeps).toBe(2);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('a failing lock query changes nothing', async () => {
+      hub._stop();
+      hub = createHub(
+        TERM,
+        (m) => posted.push(m),
+        FakeWS,
+        () => Promise.reject(new Error('no')),
+      );
+      const ws = openTwo();
+      await vi.advanceTimersByTimeAsync(3 * BEACON_MS);
+      expect(ws.closeCalls).toEqual([]);
+      expect(of('x')).toEqual([]);
+    });
   });
 
   it('ignores frames of transports it does not know or that are not open yet', () => {

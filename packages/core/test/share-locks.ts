@@ -37,6 +37,14 @@ export class FakeLocks {
     });
   }
 
+  /** A snapshot, like `navigator.locks.query()`: the names held and asked for. */
+  async query(): Promise<{ held: Array<{ name: string }>; pending: Array<{ name: string }> }> {
+    return {
+      held: [...this.held.keys()].map((name) => ({ name })),
+      pending: [...this.queues].flatMap(([name, queue]) => queue.map(() => ({ name }))),
+    };
+  }
+
   queue(name: string): Request[] {
     const queue = this.queues.get(name) ?? [];
     this.queues.set(name, queue);

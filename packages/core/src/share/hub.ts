@@ -14,6 +14,8 @@ import type { ShareMessage } from './protocol';
 
 type Position = { epoch: string; seq: string };
 
+const ignore = () => {};
+
 /** How long a hub stays silent at most: followers steal the lock after 3 s without a word. */
 export const BEACON_MS = 1000;
 
@@ -28,10 +30,17 @@ export interface Hub {
   _stop(): void;
 }
 
+/**
+ * Resolves with whether the tab of a transport is still alive (session.ts asks the Web Locks
+ * each tab holds): a tab that crashed never says goodbye.
+ */
+export type Liveness = () => Promise<(transport: string) => boolean>;
+
 export function createHub(
   term: number,
   post: (m: ShareMessage) => void,
   WS: NativeConstructor,
+  alive?: Liveness,
 ): Hub {
   /** Transport → the real connection it opened on (`gen`); 0 while it waits for one. */
   const links = new Map<string, number>();
@@ -51,7 +60,19 @@ export function createHub(
     post(m);
   };
   const beacon = () => send({ k: 'b' });
-  const timer = setInterval(beacon, BEACON_MS);
+  /** Transports whose tab looked dead at the last sweep. */
+  let suspects: string[] = [];
+  // With the beacon (not on probes, so two sweeps are a beacon apart), transports of dead tabs
+  // are looked for. One is forgotten when its tab looked dead twice in a row: a tab asks for
+  // its lock before it attaches, but the two travel on different channels.
+  const timer = setInterval(() => {
+    beacon();
+    alive?.().then((live) => {
+      const dead = [...links.keys()].filter((t) => !live(t));
+      for (const t of dead) if (suspects.includes(t)) forget(t);
+      suspects = dead;
+    }, ignore);
+  }, BEACON_MS);
   beacon();
 
   const opened = (to: string[]) => {
@@ -76,6 +97,17 @@ export function createHub(
     streams.delete(stream);
     heads.delete(stream);
     if (ws?.readyState === 1) ws.send(encodeEnvelope({ type: 'unsubscribe', data: { stream } }));
+  };
+
+  /**
+   * `t` is gone (closed, or its tab died): its streams are left and its replies dropped. With
+   * `restart`, or no transport left, the connection closes.
+   */
+  const forget = (t: string, restart?: boolean, reason = '') => {
+    links.delete(t);
+    for (const [id, route] of routes) if (route[0] === t) routes.delete(id);
+    for (const [stream, tabs] of streams) if (tabs.has(t)) leave(t, stream);
+    if (restart || !links.size) drop(1006, reason, false);
   };
 
   /** The real connection ended (or is given up): every transport closes like it. */
@@ -167,13 +199,9 @@ export function createHub(
           return leave(t, stream);
         if (ws?.readyState === 1) ws.send(d as string);
       } else if (m.k === 'c' && g !== undefined) {
-        // A transport closed; its streams are left. A heartbeat timeout (4000) or
-        // `reconnect()` in a tab means the connection it opened on cannot be trusted: every
-        // tab starts over. With no transport left, the connection closes.
-        links.delete(t);
-        for (const [stream, tabs] of streams) if (tabs.has(t)) leave(t, stream);
-        if ((g === gen && (m.c === 4000 || m.r === 'reconnect')) || !links.size)
-          drop(1006, m.r ?? '', false);
+        // A transport closed. A heartbeat timeout (4000) or `reconnect()` in a tab means the
+        // connection it opened on cannot be trusted: every tab starts over.
+        forget(t, g === gen && (m.c === 4000 || m.r === 'reconnect'), m.r);
       }
     },
     _stop() {

@@ -3,7 +3,9 @@
 //   hub → tabs   b beacon · o opened · m frame(s) from the server · x closed
 //   tabs → hub   p probe (answered by a beacon) · a attach · f frame to send · c detach
 // Every message but a probe carries the term of the hub it comes from or is meant for; `to`
-// lists the transports it is for (none: every transport attached to that term).
+// lists the transports it is for (none: every transport attached to that term). A transport
+// id is `<tab>.<n>`, where the tab holds the Web Lock `lifeline:<name>:tab:<tab>` while it takes
+// part: the hub forgets the transports of a tab whose lock is gone (it crashed).
 // Field names are one letter (they are on the wire and in the script-tag build, which keeps
 // them) and never start with `_`: the builds rename such properties, and every build of every
 // version-1 tab must read them alike.

@@ -1,26 +1,20 @@
 // One sharing socket's part in its origin (DESIGN §11): the BroadcastChannel to the other
 // tabs, the election, the hub while this tab leads, and the socket's transports. It follows
 // the newest term it hears: transports of an older leader close (the socket reconnects at
-// once, through the new one), and a hub of an older term steps down. It leaves on `pagehide`
-// (so another tab takes over within a second and the back/forward cache can keep the page)
-// and rejoins on `pageshow`.
-//
-// A transport has the shape of a WebSocket (what connector.ts makes for each attempt), but
-// its frames travel to the leader tab's hub and back. It opens when the hub's real connection
-// is open and closes when that one closes or the leader changes, so the socket's own logic
-// (queue, request resend, subscriptions with their positions, backoff) does the rest exactly
-// as without sharing.
+// once, through the new one) and a hub of an older term steps down. It leaves on `pagehide`
+// (another tab takes over within a second; the back/forward cache can keep the page) and
+// rejoins on `pageshow`. A transport has a WebSocket's shape (what connector.ts makes per
+// attempt) but its frames travel through the leader tab's hub; it opens and closes with the
+// hub's real connection, so the socket's own queue, request resend, subscriptions and
+// backoff do the rest exactly as without sharing.
 import { now } from '../clock';
 import type { NativeConstructor, WebSocketConstructor, WebSocketLike } from '../options';
 import type { UrlInput } from '../url';
 import { BEACON_MS, createHub, type Hub } from './hub';
 import { shareName } from './options';
 import { isShareMessage, SHARE_VERSION, type ShareMessage, toHub } from './protocol';
+import { tabLock } from './tab-lock';
 import type { LockManagerLike, ShareHost, ShareSession } from './types';
-
-/** A leader silent this long is asked for a beacon; this plus up to 0.5 s, replaced. */
-const PROBE_MS = 2 * BEACON_MS;
-const STEAL_MS = 3 * BEACON_MS;
 
 type Handler = ((event: never) => void) | null;
 
@@ -40,7 +34,11 @@ export function shareSession(
   if (!locks || !globalThis.BroadcastChannel) return undefined;
   const WS = (options.WebSocket ?? globalThis.WebSocket) as NativeConstructor;
   const key = `lifeline:${name}`;
-  const patience = STEAL_MS + Math.random() * 500;
+  const tab = tabLock(locks as LockManagerLike, key);
+  let count = 0;
+  // A leader silent 2 beacons is asked for one; silent 3 (plus up to 0.5 s), replaced. (Not
+  // module constants: a bundle of the smaller entry would keep them.)
+  const patience = 3 * BEACON_MS + Math.random() * 500;
   /** This tab's transports, by id. */
   const transports = new Map<string, TabTransport>();
   /** The newest term heard. */
@@ -65,7 +63,7 @@ export function shareSession(
     declare onerror: Handler;
     declare onclose: Handler;
     /** Unique in the origin. */
-    readonly _id = Math.random().toString(36);
+    readonly _id = `${tab._id}.${++count}`;
     /** The term of the hub it attached to; 0 while waiting for a leader. */
     _term = 0;
 
@@ -88,6 +86,10 @@ export function shareSession(
     }
   }
 
+  /** Calls the transport's `on<type>` handler with an event of that type. */
+  const fire = (transport: TabTransport, type: string, fields?: object) =>
+    (transport as unknown as Record<string, Handler>)[`on${type}`]?.({ type, ...fields } as never);
+
   /** The hub's connection closed, or this tab lost its leader. */
   const closed = (
     transport: TabTransport,
@@ -99,8 +101,8 @@ export function shareSession(
     transports.delete(transport._id);
     if (transport.readyState > 2) return;
     transport.readyState = 3;
-    if (error) transport.onerror?.({ type: 'error' } as never);
-    transport.onclose?.({ type: 'close', code, reason, wasClean: clean } as never);
+    if (error) fire(transport, 'error');
+    fire(transport, 'close', { code, reason, wasClean: !!clean });
   };
 
   /** The transport closed on this side. */
@@ -159,7 +161,7 @@ export function shareSession(
           if (channel && !hub) {
             // Later than every term heard, and than any this origin had (wall clock: it
             // orders leaderships across tabs, even with a tab that never heard the last one).
-            hub = createHub(Math.max(term + 1, Date.now()), post, WS);
+            hub = createHub(Math.max(term + 1, Date.now()), post, WS, tab._alive);
             host?.role('leader');
           }
         });
@@ -202,7 +204,7 @@ export function shareSession(
       if (hub && hub._term < n) resign();
       for (const transport of [...transports.values()]) {
         if (transport._term === n || !channel) continue;
-        if (transport.readyState === 1) closed(transport, 1006, 'leader changed', false);
+        if (transport.readyState === 1) closed(transport, 1006, 'leader changed');
         else attach(transport); // still waiting: it asks the new leader instead
       }
       if (channel) host?.online();
@@ -217,11 +219,11 @@ export function shareSession(
         transport.readyState = 1;
         transport.protocol = m.p!;
         transport.extensions = m.e!;
-        transport.onopen?.({ type: 'open' } as never);
+        fire(transport, 'open');
       } else if (k === 'm' && state === 1) {
         const d = m.d;
         const blob = transport.binaryType === 'blob' && d instanceof ArrayBuffer;
-        transport.onmessage?.({ type: 'message', data: blob ? new Blob([d]) : d } as never);
+        fire(transport, 'message', { data: blob ? new Blob([d]) : d });
       }
       if (!channel) return; // the socket's listeners disposed it
     }
@@ -234,12 +236,15 @@ export function shareSession(
     if (silent > patience) {
       heard = now(); // one steal, then wait for it to answer
       campaign(true);
-    } else if (silent > PROBE_MS) post({ k: 'p' });
+    } else if (silent > 2 * BEACON_MS) post({ k: 'p' });
   };
 
   const up = () => {
     if (channel) return;
-    channel = new BroadcastChannel(key);
+    const mine = new BroadcastChannel(key);
+    channel = mine;
+    // Asked for before any message of this tab goes out; kept until it leaves.
+    tab._hold(() => channel === mine);
     channel.onmessage = (event) => receive(event.data);
     channel.onmessageerror = () => session._ignored++;
     heard = now();
@@ -253,11 +258,12 @@ export function shareSession(
     if (!channel) return;
     for (const transport of [...transports.values()]) {
       detach(transport, 1001, 'page hidden');
-      closed(transport, 1006, 'page hidden', false);
+      closed(transport, 1006, 'page hidden');
     }
     resign();
     abort?.abort();
     release?.();
+    tab._free(); // a later grant for this channel lets go at once (see `up`)
     clearInterval(timer);
     channel.close();
     channel = undefined;

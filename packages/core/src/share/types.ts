@@ -10,6 +10,7 @@ export interface LockManagerLike {
     options: { steal?: boolean; signal?: AbortSignal },
     callback: () => Promise<void> | undefined,
   ): Promise<unknown>;
+  query(): Promise<{ held: Array<{ name?: string }>; pending: Array<{ name?: string }> }>;
 }
 
 /** What the session tells its socket. */
