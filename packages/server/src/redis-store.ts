@@ -1,12 +1,14 @@
 // redisStore: stream logs in Redis Streams shared by every server node, so any node can resume
 // any client. Seqs come from one Lua script per append (atomic across nodes); fan-out is Redis
 // pub/sub, published by that same script, so each node hears every stream's messages in seq
-// order. Request dedupe lives in Redis too (redis/replies.ts). Imported from
-// `@lifeline/server/redis`, so that users of memoryStore never load ioredis.
+// order; after a lost subscriber connection the node reads back what it missed of the streams
+// it serves (redis/catch-up.ts). Request dedupe lives in Redis too (redis/replies.ts). Imported
+// from `@lifeline/server/redis`, so that users of memoryStore never load ioredis.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ReplyStore, ReplyStoreProvider } from './dedupe';
 import { ServerError } from './errors';
+import { catchUp, ServedStreams } from './redis/catch-up';
 import { RedisConnections, unavailable } from './redis/client';
 import { RedisReplyStore } from './redis/replies';
 import { APPEND, READ } from './redis/scripts';
@@ -133,14 +135,18 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStreamStore {
   const keys = (stream: string) => [`${keyPrefix}meta:${stream}`, `${keyPrefix}log:${stream}`];
   const listeners = new Set<(message: StreamMessage) => void>();
   const replyStores = new Set<RedisReplyStore>();
+  const served = new ServedStreams();
   let closed = false;
 
+  const relay = (message: StreamMessage) => {
+    served.relay(message);
+    // A copy: a listener may unsubscribe (or subscribe) while we iterate.
+    for (const listener of [...listeners]) listener(message);
+  };
   redis.subscriber.on('message', (from: string, text: string) => {
     if (from !== channel) return;
     const message = decodeFanOut(text);
-    if (!message) return; // not ours: someone else published on the channel
-    // A copy: a listener may unsubscribe (or subscribe) while we iterate.
-    for (const listener of [...listeners]) listener(message);
+    if (message) relay(message); // else not ours: someone else published on the channel
   });
   // Queued until connected, and sent again after every reconnect (ioredis autoResubscribe).
   const subscribed = redis.subscriber.subscribe(channel).then(
@@ -160,6 +166,36 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStreamStore {
     const [epoch, head, recovered, entries = []] = reply;
     return { epoch, head, recovered: recovered === 1, entries };
   };
+  const readLog = async (stream: string, since: Position | undefined): Promise<ReadResult> => {
+    const { epoch, head, recovered, entries } = await read(stream, since);
+    const messages = entries.map((entry) => decodeEntry(stream, epoch, entry)).reverse();
+    return { epoch, head, recovered, messages };
+  };
+
+  // After the subscriber reconnected (not its first connection): once subscribed again, read
+  // back what was missed meanwhile. One round at a time; a reconnect during a round asks for
+  // one more, since that round may have read before the new gap.
+  let catching = false;
+  let again = false;
+  const catchUpRounds = async () => {
+    catching = true;
+    do {
+      again = false;
+      await catchUp(served, readLog, relay, () => closed).catch(() => {});
+    } while (again && !closed);
+    catching = false;
+  };
+  let connections = 0;
+  redis.subscriber.on('ready', () => {
+    if (connections++ === 0 || closed) return;
+    redis.subscriber.subscribe(channel).then(
+      () => {
+        if (catching) again = true;
+        else void catchUpRounds();
+      },
+      () => {}, // lost again: the next 'ready' retries
+    );
+  });
 
   return {
     async append(stream, type, data) {
@@ -180,13 +216,14 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStreamStore {
 
     async head(stream) {
       const { epoch, head } = await read(stream, undefined);
+      served.serve(stream, { epoch, seq: head });
       return { epoch, seq: head };
     },
 
     async readSince(stream, since): Promise<ReadResult> {
-      const { epoch, head, recovered, entries } = await read(stream, since);
-      const messages = entries.map((entry) => decodeEntry(stream, epoch, entry)).reverse();
-      return { epoch, head, recovered, messages };
+      const result = await readLog(stream, since);
+      served.serve(stream, { epoch: result.epoch, seq: result.head });
+      return result;
     },
 
     async ready() {
