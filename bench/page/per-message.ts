@@ -1,57 +1,74 @@
 // Per-message cost over the fake transport: library code only, no network, no I/O waits.
 import { Socket } from '@lifeline/core';
 import type { BenchClient, LibAdapter } from '../libs/index';
+import { undisturbedMean } from '../stats';
 import { FakeTransport, FakeWebSocket } from './fake-transport';
 import { deferred, envelopeOfSize, within } from './timing';
 
 const PAYLOAD = envelopeOfSize(64);
 
-const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** The page clock's step (ms): `performance.now()` is coarsened to 0.1 ms outside isolation. */
+const CLOCK_STEP_MS = 0.1;
+/**
+ * Messages per receive chunk: ~3 ms over the fake transport, short enough that many chunks run
+ * undisturbed even on a loaded machine, long enough that a clock step is a few percent of one.
+ */
+const RECEIVE_CHUNK = 2000;
 
 /**
- * Times `count` deliveries in chunks (`deliver(from, n)` delivers messages `from` … `from + n - 1`)
- * and returns the median chunk's ns per message: a chunk hit by a GC pause or by another
- * process taking the CPU does not skew the sample.
+ * Times `count` deliveries in chunks of `RECEIVE_CHUNK` (`deliver(from, n)` delivers messages
+ * `from` … `from + n - 1`) and returns ns per message over the chunks no other process and no
+ * GC pause interrupted (`undisturbedMean`).
  */
 export function timeInChunks(count: number, deliver: (from: number, n: number) => void): number {
-  const chunks = Math.max(1, Math.min(20, Math.floor(count / 5000)));
-  const size = Math.floor(count / chunks);
-  const perMessage: number[] = [];
-  for (let done = 0; done < count; done += size) {
-    const n = Math.min(size, count - done);
+  const durations: number[] = [];
+  const sizes: number[] = [];
+  for (let done = 0; done < count; done += RECEIVE_CHUNK) {
+    const n = Math.min(RECEIVE_CHUNK, count - done);
     const start = performance.now();
     deliver(done, n);
-    perMessage.push(((performance.now() - start) * 1e6) / n);
+    durations.push(performance.now() - start);
+    sizes.push(n);
   }
-  return middle(perMessage);
+  return undisturbedMean(durations, sizes, CLOCK_STEP_MS) * 1e6;
 }
 
 /** Receives `count` copies of `data`, timed in chunks. */
 const timeReceive = (fake: FakeWebSocket, count: number, data: string): number =>
   timeInChunks(count, (_from, n) => fake.receive(n, data));
 
-/** A timed chunk of sends lasts at least this long: the page clock ticks in 0.1 ms steps. */
-const SEND_CHUNK_MS = 10;
-const SEND_CHUNKS = 5;
+/** A timed chunk of sends lasts at least this long (ms), like a receive chunk. */
+const SEND_CHUNK_MS = 2;
 
 /**
- * ns per `send`, the median of a few chunks. Sends cost a few ns, so `count` of them take about
- * a millisecond, which the page clock (0.1 ms steps) would time only to ±10 %: the chunk doubles
- * from `count` until one lasts `SEND_CHUNK_MS` (warming up on the way), and that size is timed.
+ * ns per `send`, timed like receives. Sends cost a few ns: the chunk doubles from `count`
+ * until one lasts `SEND_CHUNK_MS` (warming up on the way), and as many chunks of that size as
+ * a receive sample of `count` has are timed.
  */
 function timeSend(client: BenchClient, count: number, data: string): { ns: number; sent: number } {
   let size = count;
   let sent = 0;
   const chunk = () => {
     const start = performance.now();
-    for (let i = 0; i < size; i++) client.send(data);
+    sendMany(client, data, size);
     sent += size;
     return performance.now() - start;
   };
   while (chunk() < SEND_CHUNK_MS) size *= 2;
-  const perMessage: number[] = [];
-  for (let i = 0; i < SEND_CHUNKS; i++) perMessage.push((chunk() * 1e6) / size);
-  return { ns: middle(perMessage), sent };
+  const durations: number[] = [];
+  const chunks = Math.ceil(count / RECEIVE_CHUNK);
+  for (let i = 0; i < chunks; i++) durations.push(chunk());
+  const sizes = durations.map(() => size);
+  return { ns: undisturbedMean(durations, sizes, CLOCK_STEP_MS) * 1e6, sent };
+}
+
+/**
+ * The timed loop, with everything it reads in parameters: a loop in a closure reloads captured
+ * variables around every call it cannot inline, which would charge the harness's own reads to
+ * libraries whose `send` is too deep to inline.
+ */
+function sendMany(client: BenchClient, data: string, count: number): void {
+  for (let i = 0; i < count; i++) client.send(data);
 }
 
 /** Opens a client of `adapter` over a fresh fake transport and returns both once open. */

@@ -44,24 +44,25 @@ export async function runPerMessage(
     await page.bringToFront();
     return page;
   };
-  const count = (recorded: boolean) =>
-    recorded ? config.perMessage : Math.min(config.perMessage, 20_000);
+  // The warm-up round runs as many messages as a recorded one: with fewer, the first recorded
+  // round still ran partly in code the JIT had not finished optimising.
+  const count = config.perMessage;
   try {
     const contenders = withVariants(libs, variants);
-    const measure = (direction: 'receive' | 'send') => async (lib: string, recorded: boolean) =>
+    const measure = (direction: 'receive' | 'send') => async (lib: string) =>
       (await pageOf(lib)).evaluate(
         ([name, dir, n]) => globalThis.lifelineBench.perMessage(name, dir, n),
-        [lib, direction, count(recorded)] as const,
+        [lib, direction, count] as const,
       );
     const receive = await interleave(config, contenders, measure('receive'));
     const send = await interleave(config, contenders, measure('send'));
     const routers = libs.includes('lifeline')
       ? (['hand-written', 'lifeline'] as const)
       : (['hand-written'] as const);
-    const routing = await interleave(config, routers, async (router, recorded) =>
+    const routing = await interleave(config, routers, async (router) =>
       (await pageOf(`routing: ${router}`)).evaluate(
         ([name, n]) => globalThis.lifelineBench.routing(name, n),
-        [router as 'lifeline' | 'hand-written', count(recorded)] as const,
+        [router as 'lifeline' | 'hand-written', count] as const,
       ),
     );
     return {
