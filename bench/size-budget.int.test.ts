@@ -24,34 +24,36 @@ async function exported(name: string): Promise<string> {
   return code;
 }
 
-// What each capability after the core diet added to the script-tag build, measured when it
-// landed by building the same tree with and without it (issue 13 allows each up to 1.5 KB =
-// 1,536 B): streams 1,529 B, persist 1,533 B, share 1,912 B (over; see docs/benchmarks.md).
-// The smaller entry carries none of them.
+// What each capability after the core diet added to the full build, measured by building the
+// same tree with and without it (issue 13 allows each up to 1.5 KB = 1,536 B): streams
+// 1,529 B; persist 1,533 B when it landed, ~2,260 B with the batched outbox (one IndexedDB
+// record per task); share 2,026 B with crashed-tab detection; validation ~1,030 B (`Socket`).
+// Persist and share are over; see docs/benchmarks.md. The smaller entry carries none of them;
+// it grew 39 B for `retry` (the scheduled retry the adapters read).
 const BUDGETS: Budget[] = [
   {
     entry: 'script tag (lifeline.iife.min.js)',
-    ceiling: 13_860,
+    ceiling: 16_060,
     goal: 6_000,
     code: async () => readFileSync(CORE_IIFE),
   },
-  { entry: 'ESM, `Socket` only', ceiling: 14_320, code: () => exported('Socket') },
+  { entry: 'ESM, `Socket` only', ceiling: 16_660, code: () => exported('Socket') },
   {
     entry: 'ESM, `MessagingSocket` only (no streams, persist or share)',
-    ceiling: 9_150,
+    ceiling: 10_360,
     code: () => exported('MessagingSocket'),
   },
   {
     // Its code is what the core diet left (6,827 B then); the other entries' private members
     // now take the shortest mangled names first, which costs it ~50 B of longer names.
     entry: `ESM, \`${SMALL_ENTRY}\` only`,
-    ceiling: 6_900,
+    ceiling: 6_960,
     goal: 4_500,
     code: () => exported(SMALL_ENTRY),
   },
   {
     entry: 'ESM, every export (all-in)',
-    ceiling: 14_430,
+    ceiling: 16_770,
     goal: 4_096,
     code: coreAllIn,
   },

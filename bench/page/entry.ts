@@ -5,9 +5,11 @@ import { adapters, type LibAdapter, variants } from '../libs/index';
 import type { BenchPageApi } from './api';
 import { closeFleet, fleetState, spawnFleet, waitFleetOpen } from './fleet';
 import { perMessage, routing } from './per-message';
+import './persist'; // sets globalThis.lifelinePersistBench
 import { replayPrepare, replayRun } from './replay';
 import { streamCost } from './stream-cost';
 import { throughput } from './throughput';
+import './validation'; // sets globalThis.lifelineValidationBench
 
 // Without a core build the bundler stubs `@lifeline/core`; the harness then skips Lifeline.
 const built = typeof Socket === 'function';

@@ -3,6 +3,10 @@
 import type { BenchConfig } from '../config';
 import type { BenchBrowser } from '../harness/browser';
 import type { ExtraSection } from '../results';
+import { fleetSuite } from './fleet';
+import { persistSuite } from './persist';
+import { shareSuite } from './share';
+import { validationSuite } from './validation';
 
 export interface ExtraSuiteContext {
   config: BenchConfig;
@@ -19,4 +23,10 @@ export interface ExtraSuite {
   run(context: ExtraSuiteContext): Promise<ExtraSection[]>;
 }
 
-export const EXTRA_SUITES: readonly ExtraSuite[] = [];
+/** In issue order: 15 (share), 16 (persist), 17 (fleet), 18 (validation). */
+export const EXTRA_SUITES: readonly ExtraSuite[] = [
+  shareSuite,
+  persistSuite,
+  fleetSuite,
+  validationSuite,
+];
