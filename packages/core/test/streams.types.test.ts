@@ -1,7 +1,7 @@
 // Compile-time contract of the stream map, Socket's fourth generic (DESIGN §8): typecheck
 // (tsc) fails if a line marked as an expected error compiles, and checks every expectTypeOf.
 // The runtime bodies only make the calls the types describe, on a socket that never connects.
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   createSocket,
   type GapEvent,
@@ -13,17 +13,11 @@ import {
   type SubscriptionStatus,
 } from '../src/index';
 import { FakeWS } from './support/fake-websocket';
+import { disposedAfterEach } from './support/harness';
 
 const url = 'wss://example.test/ws';
 const options = { WebSocket: FakeWS, autoConnect: false };
-const sockets: Socket[] = [];
-const made = <S extends Socket>(socket: S): S => {
-  sockets.push(socket);
-  return socket;
-};
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.dispose();
-});
+const made = disposedAfterEach();
 
 interface Room {
   chat: { text: string };

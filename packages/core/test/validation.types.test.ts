@@ -3,7 +3,7 @@
 // tsc fails if a line marked as an expected error compiles, and checks every expectTypeOf.
 import { type } from 'arktype';
 import * as v from 'valibot';
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import {
   createSocket,
@@ -15,17 +15,11 @@ import {
   type StandardSchemaV1,
 } from '../src/index';
 import { FakeWS } from './support/fake-websocket';
+import { disposedAfterEach } from './support/harness';
 
 const url = 'wss://example.test/ws';
 const base = { WebSocket: FakeWS, autoConnect: false };
-const sockets: Socket[] = [];
-const made = <S extends Socket>(socket: S): S => {
-  sockets.push(socket);
-  return socket;
-};
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.dispose();
-});
+const made = disposedAfterEach();
 
 const schemas = {
   chat: z.object({ text: z.string(), at: z.coerce.date() }),

@@ -5,23 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { Socket } from '@lifeline/core';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type RedisServer, startRedis } from '../../../test/support/redis';
 import type { StreamMessage } from '../src/index';
 import { redisStore } from '../src/redis/index';
 import { cleanUp, delay, onCleanUp, startServer, until } from './support/harness';
+import { useRedisServer } from './support/redis-file';
 
-let redis: RedisServer;
-let admin: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  admin = new Redis(redis.url);
-});
-afterAll(async () => {
-  admin?.disconnect();
-  await redis?.close();
-});
+const redis = useRedisServer();
 afterEach(cleanUp);
 
 /**
@@ -43,11 +34,11 @@ async function pair() {
   b.subscribe((message) => heard.push(message));
   /** Closes b's fan-out connection from the Redis side; ioredis reconnects after ≥ 50 ms. */
   const cutFanOut = async () => {
-    const list = String(await admin.client('LIST'));
+    const list = String(await redis.admin.client('LIST'));
     const line = list.split('\n').find((l) => l.includes(`name=${name} `) && / sub=1 /.test(l));
     const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
     if (!id) throw new Error(`no fan-out connection named ${name} in CLIENT LIST`);
-    await admin.client('KILL', 'ID', id);
+    await redis.admin.client('KILL', 'ID', id);
   };
   return { a, b, heard, cutFanOut };
 }

@@ -3,22 +3,13 @@
 // store but not a loss of Redis' data, and request dedupe shared by two servers.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedis } from '../../../test/support/redis';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { StreamMessage } from '../src/index';
 import { type RedisStoreOptions, redisStore } from '../src/redis/index';
 import { cleanUp, delay, gate, onCleanUp, startServer, TestClient, until } from './support/harness';
+import { useRedisServer } from './support/redis-file';
 
-let redis: RedisServer;
-let admin: Redis;
-beforeAll(async () => {
-  redis = await startRedis();
-  admin = new Redis(redis.url);
-});
-afterAll(async () => {
-  admin?.disconnect();
-  await redis?.close();
-});
+const redis = useRedisServer();
 afterEach(cleanUp);
 
 /** A store on this file's redis-server, under `prefix` (fresh per test unless shared). */
@@ -67,7 +58,7 @@ describe('redisStore: seqs, epochs, trimming', () => {
     const s = store(prefix);
     await s.append('lost', 'tick', 1);
     const before = await s.head('lost');
-    await admin.del(`${prefix}meta:lost`, `${prefix}log:lost`);
+    await redis.admin.del(`${prefix}meta:lost`, `${prefix}log:lost`);
     const after = await s.append('lost', 'tick', 2);
     expect(after.epoch).not.toBe(before.epoch);
     expect(after.seq).toBe('1');
@@ -83,8 +74,8 @@ describe('redisStore: seqs, epochs, trimming', () => {
     const prefix = fresh();
     const s = store(prefix, { maxPerStream: 3, maxAge: 30_000, idleTtl: 60_000 });
     for (let i = 0; i < 10; i++) await s.append('trim', 'tick', i);
-    expect(await admin.xlen(`${prefix}log:trim`)).toBe(3);
-    const ttl = await admin.pttl(`${prefix}meta:trim`);
+    expect(await redis.admin.xlen(`${prefix}log:trim`)).toBe(3);
+    const ttl = await redis.admin.pttl(`${prefix}meta:trim`);
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
@@ -92,7 +83,7 @@ describe('redisStore: seqs, epochs, trimming', () => {
   it('checks its options', () => {
     expect(() => redisStore({ url: 'http://x' })).toThrow(/redis:\/\//);
     expect(() => redisStore({ maxPerStream: 0 })).toThrow(/maxPerStream/);
-    expect(() => redisStore({ url: redis.url, client: admin })).toThrow(/not both/);
+    expect(() => redisStore({ url: redis.url, client: redis.admin })).toThrow(/not both/);
     expect(() => redisStore({ client: {} as never })).toThrow(/ioredis client/);
   });
 
@@ -183,7 +174,7 @@ describe('redisStore: request dedupe shared by two servers', () => {
     expect(await late.request('charge', 'pay-1', 42)).toEqual(expected);
     expect(runs).toBe(1);
     expect(nodes[1]!.server.stats.deduped).toBe(2);
-    expect(await admin.get(`${prefix}reply:pay-1`)).toBe(`d${JSON.stringify(expected)}`);
+    expect(await redis.admin.get(`${prefix}reply:pay-1`)).toBe(`d${JSON.stringify(expected)}`);
   });
 
   it('runs a request again on another node once a dead node’s claim lapses', async () => {
@@ -192,7 +183,7 @@ describe('redisStore: request dedupe shared by two servers', () => {
     let runs = 0;
     node.server.handle('job', () => ++runs);
     // A node that claimed the id and died: its claim is not refreshed and lapses.
-    await admin.set(`${prefix}reply:job-1`, 'rdead-node', 'PX', 300);
+    await redis.admin.set(`${prefix}reply:job-1`, 'rdead-node', 'PX', 300);
     const client = await TestClient.open(node.url);
     const started = performance.now();
     expect(await client.request('job', 'job-1')).toEqual({ type: 'job', re: 'job-1', data: 1 });

@@ -33,3 +33,18 @@ export function useFakeSocketEnvironment(): void {
     vi.restoreAllMocks();
   });
 }
+
+/**
+ * Disposes, after each test, every socket passed to the function it returns (for tests that
+ * make their own sockets): `const made = disposedAfterEach(); made(new Socket(url))`.
+ */
+export function disposedAfterEach(): <S extends { dispose(): void }>(socket: S) => S {
+  const made: Array<{ dispose(): void }> = [];
+  afterEach(() => {
+    for (const socket of made.splice(0)) socket.dispose();
+  });
+  return (socket) => {
+    made.push(socket);
+    return socket;
+  };
+}
