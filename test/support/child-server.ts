@@ -95,6 +95,44 @@ export function waitMessage<T>(child: ChildProcess, key: string): Promise<T> {
   });
 }
 
+/**
+ * Warm spares of one child script: `take()` hands over a loaded process and starts loading its
+ * replacement, so a restart costs milliseconds. `close()` kills every process the pool made.
+ */
+export interface SparePool {
+  take(): Promise<Child>;
+  /** A process that has exited (killed or stopped by its user): no longer the pool's to kill. */
+  forget(child: Child): void;
+  close(): Promise<void>;
+}
+
+export function sparePool(script: string, size: number): SparePool {
+  const all = new Set<Child>();
+  const track = (promise: Promise<Child>) => {
+    promise.then((child) => all.add(child)).catch(() => {});
+    return promise;
+  };
+  let spares = Array.from({ length: size }, () => track(spawnChild(script)));
+  return {
+    async take() {
+      const child = await (spares.shift() ?? track(spawnChild(script)));
+      spares.push(track(spawnChild(script)));
+      return child;
+    },
+    forget: (child) => all.delete(child),
+    async close() {
+      const pending = spares;
+      spares = [];
+      for (const spare of pending) await spare.catch(() => undefined);
+      for (const child of all) {
+        child.process.kill('SIGKILL');
+        await child.exited;
+      }
+      all.clear();
+    },
+  };
+}
+
 /** Starts a child-process server on a free port (kept across restarts). */
 export async function startChildServer(options: ChildServerOptions = {}): Promise<ChildServer> {
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-chaos-'));
@@ -102,12 +140,7 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
   const requestLogPath = join(dir, 'requests.log');
   let port = 0;
   let current: Child | undefined;
-  const all = new Set<Child>();
-  const track = (promise: Promise<Child>) => {
-    promise.then((child) => all.add(child)).catch(() => {});
-    return promise;
-  };
-  let spares: Promise<Child>[] = Array.from({ length: SPARES }, () => track(spawnChild()));
+  const pool = sparePool(SCRIPT, SPARES);
 
   const server: ChildServer = {
     get port() {
@@ -145,7 +178,7 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
       child.process.kill(signal);
       if (!current) {
         await child.exited;
-        all.delete(child);
+        pool.forget(child);
       }
     },
     freeze() {
@@ -156,8 +189,7 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
     },
     async start() {
       if (current) return;
-      const child = await (spares.shift() ?? track(spawnChild()));
-      spares.push(track(spawnChild()));
+      const child = await pool.take();
       const listening = waitMessage<number>(child.process, 'listening');
       child.process.send({
         cmd: 'listen',
@@ -172,14 +204,7 @@ export async function startChildServer(options: ChildServerOptions = {}): Promis
     },
     async close() {
       current = undefined;
-      const pending = spares;
-      spares = [];
-      for (const spare of pending) await spare.catch(() => undefined);
-      for (const child of all) {
-        child.process.kill('SIGKILL');
-        await child.exited;
-      }
-      all.clear();
+      await pool.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

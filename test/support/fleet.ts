@@ -1,10 +1,10 @@
 // A fleet of @lifeline/server nodes on one Redis, each a child process (fleet-node-child.mjs)
 // on its own fixed 127.0.0.1 port, so that a chaos test can restart a node gracefully (close →
 // 1012) or SIGKILL it, and start a fresh process on the same port behind the same nginx. Warm
-// spares (child-server.ts's spawnChild) make a restart cost milliseconds.
+// spares (child-server.ts's sparePool) make a restart cost milliseconds.
 import { fileURLToPath } from 'node:url';
 import { requireBuilt } from './build';
-import { type Child, spawnChild, waitMessage } from './child-server';
+import { type Child, sparePool, waitMessage } from './child-server';
 import { freePort } from './nginx';
 
 const SCRIPT = fileURLToPath(new URL('./fleet-node-child.mjs', import.meta.url));
@@ -54,12 +54,7 @@ interface Waiter {
 /** Starts `options.nodes` nodes on free ports; each listens once its store is ready. */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   requireBuilt(...DIST);
-  const all = new Set<Child>();
-  const track = (promise: Promise<Child>) => {
-    promise.then((child) => all.add(child)).catch(() => {});
-    return promise;
-  };
-  let spares = Array.from({ length: options.nodes }, () => track(spawnChild(SCRIPT)));
+  const pool = sparePool(SCRIPT, options.nodes);
   let ref = 0;
 
   const makeNode = (port: number): FleetNode => {
@@ -75,7 +70,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         child.process.kill('SIGKILL');
         await child.exited;
       }
-      all.delete(child);
+      pool.forget(child);
     };
     const node: FleetNode = {
       port,
@@ -107,8 +102,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       },
       async start() {
         if (current) return;
-        const child = await (spares.shift() ?? track(spawnChild(SCRIPT)));
-        spares.push(track(spawnChild(SCRIPT)));
+        const child = await pool.take();
         const listening = waitMessage<number>(child.process, 'listening');
         const died = child.exited.then(() => {
           throw new Error('fleet node exited before it listened (see its stderr)');
@@ -148,16 +142,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const nodes = ports.map(makeNode);
   const fleet: Fleet = {
     nodes,
-    async close() {
-      const pending = spares;
-      spares = [];
-      for (const spare of pending) await spare.catch(() => undefined);
-      for (const child of all) {
-        child.process.kill('SIGKILL');
-        await child.exited;
-      }
-      all.clear();
-    },
+    close: () => pool.close(),
   };
   try {
     for (const node of nodes) await node.start();

@@ -1,11 +1,11 @@
 // Runs stream-server-child.mjs (a real @lifeline/server with its memory store) as a child process on
 // a fixed 127.0.0.1 port, so a test can SIGKILL it, losing every stream's history, and start a
-// fresh one on the same port. Warm spares (child-server.ts's pattern) make a restart cost
+// fresh one on the same port. Warm spares (child-server.ts's sparePool) make a restart cost
 // milliseconds. Publishing goes through IPC, so the test knows each position handed out.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { requireBuilt } from './build';
-import { type Child, spawnChild, waitMessage } from './child-server';
+import { type Child, sparePool, waitMessage } from './child-server';
 
 const SCRIPT = fileURLToPath(new URL('./stream-server-child.mjs', import.meta.url));
 const SERVER_BUILD = fileURLToPath(
@@ -65,12 +65,7 @@ export async function startStreamServer(): Promise<StreamChildServer> {
   let port = 0;
   let ref = 0;
   let current: Serving | undefined;
-  const all = new Set<Child>();
-  const track = (promise: Promise<Child>) => {
-    promise.then((child) => all.add(child)).catch(() => {});
-    return promise;
-  };
-  let spares = Array.from({ length: SPARES }, () => track(spawnChild(SCRIPT)));
+  const pool = sparePool(SCRIPT, SPARES);
 
   const server: StreamChildServer = {
     get port() {
@@ -95,12 +90,11 @@ export async function startStreamServer(): Promise<StreamChildServer> {
       current = undefined;
       serving.process.kill('SIGKILL');
       await serving.exited;
-      all.delete(serving);
+      pool.forget(serving);
     },
     async start() {
       if (current) return;
-      const child = await (spares.shift() ?? track(spawnChild(SCRIPT)));
-      spares.push(track(spawnChild(SCRIPT)));
+      const child = await pool.take();
       const listening = listenOn(child.process, port);
       const died = child.exited.then(() => {
         throw new Error('stream-server exited before it listened (see its stderr)');
@@ -112,14 +106,7 @@ export async function startStreamServer(): Promise<StreamChildServer> {
     },
     async close() {
       current = undefined;
-      const pending = spares;
-      spares = [];
-      for (const spare of pending) await spare.catch(() => undefined);
-      for (const child of all) {
-        child.process.kill('SIGKILL');
-        await child.exited;
-      }
-      all.clear();
+      await pool.close();
     },
   };
   await server.start();
