@@ -1,30 +1,17 @@
 // The shapes the fake server speaks and hands to tests. Maps use the same conventions as
 // `@lifeline/core`'s `Socket<In, Out, Req, Streams>`, seen from the client, so one set of types
 // serves both sides of a test.
+import type { Envelope, StreamPosition } from '@lifeline/core';
 import type { ReceivedFrame, TestConnection } from './connection';
 
 /** A frame's data as a WebSocket carries it. */
 export type FrameData = string | ArrayBufferLike | Blob | ArrayBufferView;
 
-/** A decoded JSON envelope (DESIGN §3 and §8). Every field but `type` is optional. */
-export interface Envelope<T extends string = string, D = unknown> {
-  type: T;
-  data?: D;
-  /** Set on requests. */
-  id?: string;
-  /** Set on replies. */
-  re?: string;
-  error?: { message: string; code?: string };
-  stream?: string;
-  epoch?: string;
-  seq?: string;
-}
+/** A decoded JSON envelope (DESIGN §3 and §8), as `@lifeline/core` defines it. */
+export type { Envelope };
 
 /** A stream position: `seq` is a decimal string (compare by length, then text). */
-export interface Position {
-  epoch: string;
-  seq: string;
-}
+export type Position = StreamPosition;
 
 /** `{ code, reason, wasClean }` of a close, and which side started it. */
 export interface CloseRecord {
