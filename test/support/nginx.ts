@@ -1,11 +1,12 @@
 // Runs a real nginx as a WebSocket reverse proxy on 127.0.0.1 for chaos tests: generated
 // config in a temp dir, one process (master_process off) so SIGKILL takes all of it down,
 // restartable on the same port.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { daemon } from './daemon';
 
 const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'];
 
@@ -96,37 +97,19 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, config(dir, port, options));
-  let child: { process: ChildProcess; exited: Promise<void> } | undefined;
+  const log = join(dir, 'error.log');
+  const nginxProcess = daemon({
+    name: `nginx on ${port}`,
+    spawn: () => spawn(binary, ['-p', dir, '-c', conf, '-e', log], { stdio: 'ignore' }),
+    ready: () => canConnect(port),
+    output: () => (existsSync(log) ? readFileSync(log, 'utf8') : ''),
+  });
 
   const nginx: Nginx = {
     port,
     url: (path = '/') => `ws://127.0.0.1:${port}${path}`,
-    async start() {
-      if (child) return;
-      const proc = spawn(binary, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], {
-        stdio: 'ignore',
-      });
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      child = { process: proc, exited };
-      const deadline = Date.now() + 10_000;
-      while (!(await canConnect(port))) {
-        if (proc.exitCode !== null || Date.now() > deadline) {
-          const log = existsSync(join(dir, 'error.log'))
-            ? readFileSync(join(dir, 'error.log'), 'utf8')
-            : '';
-          await nginx.kill();
-          throw new Error(`nginx did not start on ${port}: ${log}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    async kill() {
-      const running = child;
-      child = undefined;
-      if (!running) return;
-      running.process.kill('SIGKILL');
-      await running.exited;
-    },
+    start: () => nginxProcess.start(),
+    kill: () => nginxProcess.kill(),
     async close() {
       await nginx.kill();
       rmSync(dir, { recursive: true, force: true });

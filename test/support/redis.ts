@@ -1,13 +1,14 @@
 // Runs Debian's redis-server for tests: on a free 127.0.0.1 port, without persistence (`--save ''
 // --appendonly no`, so a restart loses every key, like a crash of a cache), in a temp dir,
 // stopped by pid. `kill()` + `start()` restart it on the same port with its data gone.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RedisStoreOptions } from '../../packages/server/src/redis/index';
+import { daemon } from './daemon';
 import { freePort } from './nginx';
 
 const CANDIDATES = [
@@ -15,7 +16,6 @@ const CANDIDATES = [
   '/usr/local/bin/redis-server',
   '/usr/sbin/redis-server',
 ];
-const START_TIMEOUT = 10_000;
 
 export interface RedisServer {
   readonly port: number;
@@ -78,17 +78,10 @@ export async function startRedis(): Promise<RedisServer> {
   const binary = findRedis();
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-redis-'));
   const port = await freePort();
-  let child: { process: ChildProcess; exited: Promise<void> } | undefined;
   let stderr = '';
-
-  const redis: RedisServer = {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    get pid() {
-      return child?.process.pid;
-    },
-    async start() {
-      if (child) return;
+  const redisProcess = daemon({
+    name: `redis-server on ${port}`,
+    spawn() {
       const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly'];
       const proc = spawn(binary, [...args, 'no', '--dir', dir, '--loglevel', 'warning'], {
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -96,24 +89,20 @@ export async function startRedis(): Promise<RedisServer> {
       proc.stderr?.on('data', (chunk) => {
         stderr = (stderr + String(chunk)).slice(-2000);
       });
-      const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      child = { process: proc, exited };
-      const deadline = Date.now() + START_TIMEOUT;
-      while (!(await answersPing(port))) {
-        if (proc.exitCode !== null || Date.now() > deadline) {
-          await redis.kill();
-          throw new Error(`redis-server did not start on ${port}: ${stderr}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      return proc;
     },
-    async kill() {
-      const running = child;
-      child = undefined;
-      if (!running) return;
-      running.process.kill('SIGKILL');
-      await running.exited;
+    ready: () => answersPing(port),
+    output: () => stderr,
+  });
+
+  const redis: RedisServer = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return redisProcess.pid;
     },
+    start: () => redisProcess.start(),
+    kill: () => redisProcess.kill(),
     async close() {
       await redis.kill();
       rmSync(dir, { recursive: true, force: true });
