@@ -1,5 +1,6 @@
 import {
   type Envelope,
+  type EnvelopeOf,
   LifelineError,
   type MessageMap,
   type RequestMap,
@@ -25,7 +26,7 @@ import { useSocketStatus } from './useSocketStatus';
  */
 export type IncomingEnvelope<S extends Socket> =
   S extends Socket<infer In>
-    ? { [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] } }[keyof In & string]
+    ? EnvelopeOf<In>
     : Envelope;
 
 /** What {@link useSocket} returns. */

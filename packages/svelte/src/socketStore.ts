@@ -1,5 +1,6 @@
 import {
   type Envelope,
+  type EnvelopeOf,
   LifelineError,
   type MessageMap,
   type RequestMap,
@@ -21,7 +22,7 @@ import { isSocket } from './source';
  */
 export type IncomingEnvelope<S extends Socket> =
   S extends Socket<infer In>
-    ? { [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] } }[keyof In & string]
+    ? EnvelopeOf<In>
     : Envelope;
 
 /** The value of a {@link SocketStore}: status, the retry in progress and the last message. */

@@ -1,6 +1,6 @@
 import {
   type Codec,
-  type Envelope,
+  type EnvelopeOf,
   LifelineError,
   type MessageMap,
   type RequestMap,
@@ -16,9 +16,7 @@ import { isAppFrame } from './frames';
  * `data` to the chat data. `data` is required here (core's `Envelope` has it optional): the map
  * says what each type carries, as it does for `onMessage` handlers.
  */
-export type IncomingEnvelope<In extends MessageMap> = {
-  [K in keyof In & string]: Envelope<K, In[K]> & { data: In[K] };
-}[keyof In & string];
+export type IncomingEnvelope<In extends MessageMap> = EnvelopeOf<In>;
 
 /**
  * What `useSocket()` and `useLifeline()` return: the socket plus reactive state and methods
