@@ -25,9 +25,7 @@ import { useSocketStatus } from './useSocketStatus';
  * `onMessage` handlers.
  */
 export type IncomingEnvelope<S extends Socket> =
-  S extends Socket<infer In>
-    ? EnvelopeOf<In>
-    : Envelope;
+  S extends Socket<infer In> ? EnvelopeOf<In> : Envelope;
 
 /** What {@link useSocket} returns. */
 export interface UseSocketResult<S extends Socket = Socket> {

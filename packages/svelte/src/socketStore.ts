@@ -21,9 +21,7 @@ import { isSocket } from './source';
  * `message.type === 'chat'` types `message.data` as the chat data.
  */
 export type IncomingEnvelope<S extends Socket> =
-  S extends Socket<infer In>
-    ? EnvelopeOf<In>
-    : Envelope;
+  S extends Socket<infer In> ? EnvelopeOf<In> : Envelope;
 
 /** The value of a {@link SocketStore}: status, the retry in progress and the last message. */
 export interface SocketState<S extends Socket = Socket> {
