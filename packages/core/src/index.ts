@@ -42,7 +42,7 @@ export { ReconnectingSocket } from './reconnecting-socket';
 export type { RequestOptions } from './requests';
 export type { ShareOptions } from './share/options';
 export { createSocket, Socket } from './socket';
-export { Subscription } from './subscription';
+export { Subscription, type SubscriptionCallbacks } from './subscription';
 export type {
   CloseEvent,
   DropEvent,

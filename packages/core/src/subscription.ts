@@ -3,7 +3,9 @@
 // leave.
 import { SafeEmitter } from './emitter';
 import type {
+  GapEvent,
   MessageMap,
+  ResyncEvent,
   StreamPosition,
   SubscriptionEventMap,
   SubscriptionStatus,
@@ -83,3 +85,19 @@ export class Subscription<M extends MessageMap = Untyped> extends SafeEmitter<
 export const fire = (handle: Subscription, event: string, a?: unknown, b?: unknown): void => {
   (handle as unknown as { _emit(e: string, a?: unknown, b?: unknown): void })._emit(event, a, b);
 };
+
+/**
+ * The callbacks a framework adapter's subscription takes (React and Vue `useSubscription`,
+ * Svelte `subscriptionStore`): the handle's events, without holding the handle.
+ */
+export interface SubscriptionCallbacks {
+  /** The server could not replay what was missed: reload your state (DESIGN §8). */
+  onResync?: (event: ResyncEvent) => void;
+  /** Messages `from`…`to` were missed and are being fetched again (for logs and metrics). */
+  onGap?: (event: GapEvent) => void;
+  /**
+   * The server refused the subscription (`ERR_REMOTE`); its status is then `closed`. Listened
+   * to only when given at subscribe time; without it, the socket emits the error.
+   */
+  onError?: (error: Error) => void;
+}

@@ -1,33 +1,23 @@
 import type {
-  GapEvent,
   MessageMap,
-  ResyncEvent,
   Socket,
   StreamHandler,
   StreamMap,
   StreamPosition,
   Subscription,
+  SubscriptionCallbacks,
   SubscriptionStatus,
 } from '@lifeline/core';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect';
 
 /** Options of {@link useSubscription}. Callbacks may be new on every render. */
-export interface UseSubscriptionOptions {
+export interface UseSubscriptionOptions extends SubscriptionCallbacks {
   /**
    * Sent with the subscribe (the server's `authorize` sees it). Read when the hook subscribes:
    * a new value alone does not subscribe again (change `stream`, or remount with a `key`).
    */
   data?: unknown;
-  /** The server could not replay what was missed: reload your state (DESIGN §8). */
-  onResync?: (event: ResyncEvent) => void;
-  /** Messages `from`…`to` were missed and are being fetched again (for logs and metrics). */
-  onGap?: (event: GapEvent) => void;
-  /**
-   * The server refused the subscription (`ERR_REMOTE`); its status is then `closed`. Listened
-   * to only when given at subscribe time; otherwise the socket emits the error, as core does.
-   */
-  onError?: (error: Error) => void;
 }
 
 /**

@@ -1,13 +1,12 @@
 import type {
-  GapEvent,
   MessageMap,
-  ResyncEvent,
   Socket,
   StreamEnvelopeOf,
   StreamHandler,
   StreamMap,
   StreamPosition,
   Subscription,
+  SubscriptionCallbacks,
   SubscriptionStatus,
 } from '@lifeline/core';
 import { isServer } from './environment';
@@ -15,18 +14,9 @@ import { type Readable, readable } from './readable';
 import { type SocketSource, withSocket } from './source';
 
 /** Options of {@link subscriptionStore}. */
-export interface SubscriptionStoreOptions {
+export interface SubscriptionStoreOptions extends SubscriptionCallbacks {
   /** Sent with the subscribe (the server's `authorize` sees it). */
   data?: unknown;
-  /** The server could not replay what was missed: reload your state (DESIGN §8). */
-  onResync?: (event: ResyncEvent) => void;
-  /** Messages `from`…`to` were missed and are being fetched again (for logs and metrics). */
-  onGap?: (event: GapEvent) => void;
-  /**
-   * The server refused the subscription (`ERR_REMOTE`); its status is then `closed`. Without
-   * it, the socket emits the error, as core does.
-   */
-  onError?: (error: Error) => void;
 }
 
 /** The status of a {@link subscriptionStore}: the subscription's, or `'idle'` while there is none. */

@@ -1,12 +1,11 @@
 import type {
-  GapEvent,
   MessageMap,
-  ResyncEvent,
   Socket,
   StreamHandler,
   StreamMap,
   StreamPosition,
   Subscription,
+  SubscriptionCallbacks,
   SubscriptionStatus,
 } from '@lifeline/core';
 import {
@@ -21,21 +20,12 @@ import {
 import { isServerRendering } from './lifecycle';
 
 /** Options of {@link useSubscription}. */
-export interface UseSubscriptionOptions {
+export interface UseSubscriptionOptions extends SubscriptionCallbacks {
   /**
    * Sent with the subscribe (the server's `authorize` sees it). Read each time the composable
    * subscribes (a new socket or stream); a change alone does not subscribe again.
    */
   data?: MaybeRefOrGetter<unknown>;
-  /** The server could not replay what was missed: reload your state (DESIGN §8). */
-  onResync?: (event: ResyncEvent) => void;
-  /** Messages `from`…`to` were missed and are being fetched again (for logs and metrics). */
-  onGap?: (event: GapEvent) => void;
-  /**
-   * The server refused the subscription (`ERR_REMOTE`); its status is then `closed`. Without
-   * it, the socket emits the error, as core does.
-   */
-  onError?: (error: Error) => void;
 }
 
 /**
