@@ -17,3 +17,7 @@ export async function waitUntil(
     await sleep(everyMs);
   }
 }
+
+/** {@link waitUntil} with the arguments in reading order and a 5 s default. */
+export const until = (predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> =>
+  waitUntil(predicate, timeoutMs, what);

@@ -3,6 +3,7 @@
 import { type Envelope, LifelineError, Socket, type SocketOptions } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WebSocket as ServerSocket, WebSocket as WS } from 'ws';
+import { until } from '../../../test/support/wait';
 import { delay, startTestServer, type TestServer } from '../../../test/support/ws-server';
 
 const WebSocket = WS as never;
@@ -42,15 +43,6 @@ function socket(url: string, options: SocketOptions = {}): Socket {
   const made = new Socket(url, { WebSocket, reconnect: fast, ...options });
   cleanup.push(() => made.dispose());
   return made;
-}
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(5);
-  }
 }
 
 const reply = (ws: ServerSocket, request: Envelope, fields: Partial<Envelope>) =>

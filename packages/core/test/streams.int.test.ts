@@ -5,6 +5,7 @@
 import { LifelineError, Socket, type SocketOptions, type Subscription } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as WS } from 'ws';
+import { until } from '../../../test/support/wait';
 import { delay } from '../../../test/support/ws-server';
 import { type Frame, type StreamServer, startStreamServer } from './streams-server';
 
@@ -30,15 +31,6 @@ function socket(srv: StreamServer, options: SocketOptions = {}): Socket {
   });
   cleanup.push(() => made.dispose());
   return made;
-}
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(5);
-  }
 }
 
 /** A subscription whose handler records `seq:data` of every message. */

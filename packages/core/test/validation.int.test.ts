@@ -10,6 +10,7 @@ import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as WS } from 'ws';
 import { z } from 'zod';
+import { until } from '../../../test/support/wait';
 import { delay } from '../../../test/support/ws-server';
 
 let http: Server;
@@ -52,14 +53,6 @@ function connect(options: SocketOptions = {}): Socket {
   });
   sockets.push(socket);
   return socket;
-}
-
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await delay(5);
-  }
 }
 
 describe('validation against a real server', () => {

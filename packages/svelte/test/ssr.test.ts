@@ -8,43 +8,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Socket } from '@lifeline/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserGlobalTraps, recordingWebSocket } from '../../../test/support/ssr-globals';
 import { messageStore, socketStore, subscriptionStore } from '../src';
 import { bundleSvelte } from './compileSvelte';
 import { LEGACY_COMPONENT, RUNES_APP } from './components';
 
-const TRAPPED = ['window', 'document', 'navigator', 'location', 'WebSocket'] as const;
-let touched: string[] = [];
-const saved = new Map<string, PropertyDescriptor | undefined>();
-
-function trapGlobals() {
-  touched = [];
-  for (const name of TRAPPED) {
-    saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
-    Object.defineProperty(globalThis, name, {
-      configurable: true,
-      get() {
-        touched.push(name);
-        return undefined;
-      },
-    });
-  }
-}
-function restoreGlobals() {
-  for (const name of TRAPPED) {
-    const descriptor = saved.get(name);
-    if (descriptor) Object.defineProperty(globalThis, name, descriptor);
-    else delete (globalThis as Record<string, unknown>)[name];
-  }
-}
-
-/** A WebSocket stand-in that records every construction. */
-function recordingWebSocket() {
-  const created: string[] = [];
-  const Constructor = ((url: string) => {
-    created.push(url);
-  }) as unknown as typeof globalThis.WebSocket;
-  return { created, Constructor };
-}
+const traps = browserGlobalTraps();
 
 type Render = (component: unknown, options: { props: Record<string, unknown> }) => { body: string };
 let dir: string;
@@ -68,7 +37,7 @@ afterAll(() => {
 
 describe('server rendering', () => {
   it('renders idle stores from a Svelte 5 component and a Svelte 4 one inside it', () => {
-    trapGlobals();
+    traps.arm();
     try {
       const { body } = app.render(app.App, {
         props: { url: 'ws://server.test/ws', stream: 'room:1' },
@@ -78,9 +47,9 @@ describe('server rendering', () => {
       expect(body).toContain('<p id="room">idle</p>');
       expect(body).toContain('<p id="legacy-status">idle</p>');
       expect(body).toContain('<p id="notice"></p>');
-      expect(touched.filter((name) => name !== 'window')).toEqual([]);
+      expect(traps.touched.filter((name) => name !== 'window')).toEqual([]);
     } finally {
-      restoreGlobals();
+      traps.restore();
     }
   });
 
@@ -88,7 +57,7 @@ describe('server rendering', () => {
     const { created, Constructor } = recordingWebSocket();
     // Made before the traps: what core's constructor reads is core's business.
     const given = new Socket('ws://server.test/ws', { WebSocket: Constructor, autoConnect: false });
-    trapGlobals();
+    traps.arm();
     try {
       const chat = socketStore('ws://server.test/ws', { WebSocket: Constructor });
       const states: string[] = [];
@@ -115,9 +84,9 @@ describe('server rendering', () => {
       stopRoom();
       await Promise.resolve();
       expect(created).toEqual([]);
-      expect(touched.filter((name) => name !== 'window')).toEqual([]);
+      expect(traps.touched.filter((name) => name !== 'window')).toEqual([]);
     } finally {
-      restoreGlobals();
+      traps.restore();
     }
   });
 });

@@ -5,49 +5,20 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
+import { browserGlobalTraps, recordingWebSocket } from '../../../test/support/ssr-globals';
 import { createLifeline, useLifeline } from '../src/plugin';
 import { useSocket } from '../src/useSocket';
 import { useSocketMessage } from '../src/useSocketMessage';
 
-const TRAPPED = ['window', 'document', 'navigator', 'location', 'WebSocket'] as const;
-let touched: string[] = [];
-const saved = new Map<string, PropertyDescriptor | undefined>();
+const traps = browserGlobalTraps();
 
 // Vue's one-time hydration-renderer setup probes `window` for devtools: run it before arming
 // the traps, so they record only what the adapter and the render itself read.
 beforeAll(() => {
   createSSRApp({ render: () => null });
 });
-
-beforeEach(() => {
-  touched = [];
-  for (const name of TRAPPED) {
-    saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
-    Object.defineProperty(globalThis, name, {
-      configurable: true,
-      get() {
-        touched.push(name);
-        return undefined;
-      },
-    });
-  }
-});
-afterEach(() => {
-  for (const name of TRAPPED) {
-    const descriptor = saved.get(name);
-    if (descriptor) Object.defineProperty(globalThis, name, descriptor);
-    else delete (globalThis as Record<string, unknown>)[name];
-  }
-});
-
-/** A WebSocket stand-in that records every construction. */
-function recordingWebSocket() {
-  const created: string[] = [];
-  const Constructor = ((url: string) => {
-    created.push(url);
-  }) as unknown as typeof globalThis.WebSocket;
-  return { created, Constructor };
-}
+beforeEach(() => traps.arm());
+afterEach(() => traps.restore());
 
 describe('server rendering', () => {
   it('useSocket renders idle, creates no socket and touches no browser global', async () => {
@@ -67,7 +38,7 @@ describe('server rendering', () => {
     expect(html).toBe('<p>idle:undefined</p>');
     expect(socketOnServer).toBeNull();
     expect(created).toEqual([]);
-    expect(touched).toEqual([]);
+    expect(traps.touched).toEqual([]);
   });
 
   it('useSocket in a store-like effect outside components detects SSR too', async () => {
@@ -86,7 +57,7 @@ describe('server rendering', () => {
     });
     expect(status).toBe('idle');
     expect(created).toEqual([]);
-    expect(touched).toEqual([]);
+    expect(traps.touched).toEqual([]);
   });
 
   it('the plugin and useLifeline render idle and open nothing', async () => {
@@ -102,6 +73,6 @@ describe('server rendering', () => {
     );
     expect(await renderToString(app)).toBe('<span>idle</span>');
     expect(created).toEqual([]);
-    expect(touched).toEqual([]);
+    expect(traps.touched).toEqual([]);
   });
 });
