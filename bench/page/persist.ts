@@ -27,6 +27,8 @@ export interface DurableRun {
 export interface PersistBenchApi {
   /** `count` sends while disconnected, then `connect()`, until every echo is back. */
   queued(url: string, persist: boolean, count: number): Promise<PersistRun>;
+  /** `times` bursts of `count` sends while disconnected, each on a fresh socket never connected. */
+  bursts(url: string, persist: boolean, count: number, times: number): Promise<PersistRun[]>;
   /** `count` sends on an open connection, until every echo is back. */
   open(url: string, persist: boolean, count: number): Promise<PersistRun>;
   /** A burst of `count` sends (disconnected, persist on), timed until durable. */
@@ -88,12 +90,7 @@ async function throughputRun(
       await within(opened.promise, 10_000, 'open');
     }
     const start = performance.now();
-    for (let i = 0; i < count; i++) socket.send(payload);
-    const loopMs = performance.now() - start;
-    // Past the microtask that writes the task's batch (cloned by `put` right then): its cost
-    // is the send loop's too.
-    await Promise.resolve();
-    const sendMs = performance.now() - start;
+    const { loopMs, sendMs } = await burst(socket, payload, count);
     if (!openFirst) socket.connect();
     await echoed;
     return { loopMs, sendMs, ms: performance.now() - start, messages: count };
@@ -101,6 +98,34 @@ async function throughputRun(
     socket.dispose();
     if (name) await drop(name);
   }
+}
+
+/** `count` sends of `payload` in one loop, timed alone and with the microtask that follows. */
+async function burst(socket: Socket, payload: string, count: number) {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) socket.send(payload);
+  const loopMs = performance.now() - start;
+  // Past the microtask that writes the task's batch (cloned by `put` right then): its cost
+  // is the send loop's too.
+  await Promise.resolve();
+  return { loopMs, sendMs: performance.now() - start };
+}
+
+/** More samples of the queued send loop: fresh sockets (and outboxes) that never connect. */
+async function bursts(url: string, persist: boolean, count: number, times: number) {
+  const samples: PersistRun[] = [];
+  const payload = envelopeOfSize(64);
+  for (let k = 0; k < times; k++) {
+    const name = persist ? `bench-${runs++}` : undefined;
+    const socket = await make(url, name, count);
+    try {
+      samples.push({ ...(await burst(socket, payload, count)), ms: Number.NaN, messages: count });
+    } finally {
+      socket.dispose();
+      if (name) await drop(name);
+    }
+  }
+  return samples;
 }
 
 /** Reads how many records and entries the outbox `name` holds now (committed). */
@@ -158,6 +183,7 @@ async function durable(url: string, count: number): Promise<DurableRun> {
 
 const api: PersistBenchApi = {
   queued: (url, persist, count) => throughputRun(url, persist, count, false),
+  bursts,
   open: (url, persist, count) => throughputRun(url, persist, count, true),
   durable,
 };

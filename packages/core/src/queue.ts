@@ -67,6 +67,11 @@ export class Outbox {
   private _items: QueuedMessage[] = [];
   /** Total bytes queued. */
   bytes = 0;
+  /**
+   * Told of every message that leaves sent or dropped (not `remove`d or `clear`ed): one
+   * function for all, where an `onSend`/`onDrop` of each would add to every message (persist).
+   */
+  onLeave: ((message: QueuedMessage) => void) | undefined;
 
   constructor(
     private _limits: OutboxLimits,
@@ -76,6 +81,17 @@ export class Outbox {
   /** Messages queued. */
   get size(): number {
     return this._items.length;
+  }
+
+  /** What is queued, oldest first (a view: do not change it). */
+  get messages(): readonly QueuedMessage[] {
+    return this._items;
+  }
+
+  /** Says `message`, taken, was handed to the transport. */
+  sent(message: QueuedMessage): void {
+    message.onSend?.();
+    this.onLeave?.(message);
   }
 
   /**
@@ -160,6 +176,7 @@ export class Outbox {
 
   private _drop(message: QueuedMessage, reason: DropReason): void {
     message.onDrop?.(reason);
+    this.onLeave?.(message);
     this._report(message, reason);
   }
 }

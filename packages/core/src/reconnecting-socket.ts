@@ -282,7 +282,7 @@ export class ReconnectingSocket extends Lifecycle {
       }
       if (!message) break;
       ws.send(message.data);
-      message.onSend?.();
+      queue.sent(message);
     }
     return true;
   }

@@ -4,6 +4,7 @@
 import { IDBDatabase as FakeDatabase, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DurableStore } from '../src/persist/store';
+import type { QueuedMessage } from '../src/queue';
 import {
   type FakeLocks,
   freshStorage,
@@ -140,6 +141,30 @@ describe('persist store', () => {
     s.remove(s.add('gone too'));
     await tick();
     expect(put).toHaveBeenCalledTimes(1);
+  });
+
+  it('keep() writes a queued message as it is; release() deletes it, in queue order or not', async () => {
+    const s = store();
+    await s.open();
+    const message = (data: string): QueuedMessage => ({ data, bytes: data.length, at: 0 });
+    const kept = ['k0', 'k1', 'k2', 'k3'].map(message);
+    s.keep(kept[0]!);
+    s.add('{"id":"r"}', 'r', 'sum');
+    for (const m of kept.slice(1)) s.keep(m);
+    expect(kept.map((m) => Object.keys(m))).toEqual(kept.map(() => ['data', 'bytes', 'at']));
+    await tick();
+    const stored = async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d);
+    expect(await stored()).toEqual(['k0', '{"id":"r"}', 'k1', 'k2', 'k3']);
+    s.release(kept[0]!); // the oldest, as the queue lets them go
+    s.release(kept[2]!); // out of order
+    s.release(message('never kept')); // ignored
+    await tick();
+    expect(await stored()).toEqual(['{"id":"r"}', 'k1', 'k3']);
+    s.release(kept[1]!);
+    s.release(kept[1]!); // twice: once only
+    s.release(kept[3]!);
+    await tick();
+    expect(await stored()).toEqual(['{"id":"r"}']);
   });
 
   it('close() writes what its task added before letting go', async () => {

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LifelineError } from '../src/errors';
 import type { SocketOptions } from '../src/messaging-options';
+import type { Outbox } from '../src/queue';
 import { Socket } from '../src/socket';
 import type { DropEvent, ReplyEvent, RestoredEvent } from '../src/types';
 import {
@@ -210,6 +211,65 @@ describe('persist: the outbox across a reload', () => {
       .toEqual(['two', 'three']);
     first.clearQueue();
     await expect.poll(() => outboxRecords('app')).toEqual([]);
+  });
+
+  it('a queued send is kept as the queue holds it: nothing is added to the message', async () => {
+    const s = socket({ autoConnect: false });
+    await restoredOf(s);
+    s.send('one');
+    s.request('sum', 1).catch(() => {});
+    s.send('two');
+    // A field added per send would cost an allocation each (and reshape every message).
+    const queue = (s as unknown as { _queue: Outbox })._queue;
+    const plain = queue.messages.filter((m) => typeof m.data === 'string' && !m.onSend);
+    expect(plain.map((m) => Object.keys(m))).toEqual([
+      ['data', 'bytes', 'at'],
+      ['data', 'bytes', 'at'],
+    ]);
+    await expect
+      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { y?: string }).y))
+      .toEqual([undefined, 'sum', undefined]);
+    s.connect();
+    const ws = await open(s);
+    expect(frames(ws).map((f) => f.type ?? f)).toEqual(['one', 'sum', 'two']);
+    // Sent: the plain ones are deleted, the request waits for its answer.
+    await expect
+      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { y?: string }).y))
+      .toEqual(['sum']);
+  });
+
+  it('a message the full queue drops at once (drop-newest) is never written; the others stay', async () => {
+    const s = socket({ autoConnect: false, queue: { maxMessages: 2, overflow: 'drop-newest' } });
+    await restoredOf(s);
+    const drops: DropEvent[] = [];
+    s.on('drop', (event) => drops.push(event));
+    expect(['one', 'two', 'three'].map((m) => s.send(m))).toEqual(['queued', 'queued', 'dropped']);
+    expect(drops).toEqual([{ data: 'three', reason: 'overflow' }]);
+    await expect
+      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d))
+      .toEqual(['one', 'two']);
+    s.connect();
+    const ws = await open(s);
+    expect(ws.sent).toEqual(['one', 'two']);
+    await expect.poll(() => outboxRecords('app')).toEqual([]);
+  });
+
+  it('what a drop listener sends during an overflow follows the message that caused it, in the outbox too', async () => {
+    const s = socket({ autoConnect: false, queue: { maxMessages: 2, overflow: 'drop-oldest' } });
+    await restoredOf(s);
+    s.on('drop', ({ data }) => {
+      if (data === 'one') s.send('after-drop'); // evicts 'two'
+    });
+    s.send('one');
+    s.send('two');
+    s.send('three'); // evicts 'one'; the listener's send comes after 'three' in the queue
+    expect((s as unknown as { _queue: Outbox })._queue.messages.map((m) => m.data)).toEqual([
+      'three',
+      'after-drop',
+    ]);
+    await expect
+      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d))
+      .toEqual(['three', 'after-drop']);
   });
 
   it('entries older than maxAge are dropped with reason expired; their requests reply with ERR_TIMEOUT', async () => {

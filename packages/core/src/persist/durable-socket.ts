@@ -20,8 +20,8 @@ import type {
 import type { UrlInput } from '../url';
 import { resolvePersist, underlying } from './options';
 import { loadPositions, savePositions } from './positions';
-import type { DurableEntry } from './record';
-import { type Claimed, DurableStore, type Entry } from './store';
+import type { DurableEntry, Entry } from './record';
+import { type Claimed, DurableStore } from './store';
 
 /**
  * {@link MessagingSocket} plus the `persist` option; `Socket` builds on it. Not exported:
@@ -67,6 +67,11 @@ export class DurableSocket<
         );
     });
     this._store = store;
+    // Plain messages the store keeps leave it when they leave the queue (sent or dropped);
+    // requests and restored entries have their own `onSend`/`onDrop`.
+    this._outbox(this._o.queue as OutboxLimits).onLeave = (message) => {
+      if (!message.onSend) store.release(message);
+    };
     this._restoring = true;
     store.open().then((found) => this._restore(found));
     this._resumeAt = loadPositions(name);
@@ -90,14 +95,29 @@ export class DurableSocket<
 
   /** A message that has to wait is written to the outbox, and deleted when sent or dropped. */
   protected override _enqueue(message: QueuedMessage): 'queued' | 'dropped' {
-    const result = super._enqueue(message);
     const store = this._store;
     // Request frames (they have `onSend`) are written by `_requested`.
-    if (store && result === 'queued' && !message.onSend) {
-      const entry = store.add(message.data);
-      message.onSend = message.onDrop = () => store.remove(entry);
+    const kept = store && !message.onSend;
+    // Kept before it is queued: what a `drop` listener sends meanwhile is queued after it,
+    // so it must follow it in the outbox too.
+    if (kept) store.keep(message);
+    let result: 'queued' | 'dropped' | undefined;
+    try {
+      result = super._enqueue(message);
+    } finally {
+      // Refused (dropped at once, or thrown): never durable.
+      if (kept && result !== 'queued') store.release(message);
     }
     return result;
+  }
+
+  /** What `clearQueue()` drops is deleted from the outbox too (`dispose()` keeps it). */
+  override clearQueue(): void {
+    const store = this._store;
+    if (store)
+      for (const message of this._queue?.messages ?? [])
+        if (!message.onSend) store.release(message);
+    super.clearQueue();
   }
 
   /** A request is written to the outbox before it goes out, and deleted once settled. */

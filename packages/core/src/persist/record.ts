@@ -4,8 +4,9 @@
 //
 // One record holds the entries one task added (a batch): a burst of sends costs one `put`,
 // not one per message. Version 1 records (one entry each, from before batches) are read as a
-// batch of one, so an outbox written by an older version is not lost.
-import type { SendData } from '../queue';
+// batch of one, so an outbox written by an older version is not lost. A batch in memory (the
+// store's) becomes a record through `recordOf`.
+import type { QueuedMessage, SendData } from '../queue';
 
 /** A queued message (no `i`) or an unanswered request (`i`, `y`). */
 export interface DurableEntry {
@@ -110,4 +111,89 @@ export function readRecord(value: unknown): ReadRecord {
     else entries.push(request ? { at, d, i: i as string, y: y as string } : { at, d });
   }
   return { owner: r.o, entries, bad };
+}
+
+/** The entries of one record, in send order; `k` once written. */
+export interface Batch {
+  k?: IDBValidKey;
+  /**
+   * Entries: a queued message added by `keep` is its own entry (its time is the batch's), and
+   * `undefined` once it has left the queue.
+   */
+  items: Array<Entry | QueuedMessage | undefined>;
+  /** When the task that made it began adding (ms since the epoch; 0 for one claimed). */
+  at: number;
+  /** How many items went since it was last cut down to the live ones. */
+  gone: number;
+  /** Listed in `_dirty`: written (or rewritten, or deleted) at the end of the task. */
+  dirty: boolean;
+  /** Kept messages still queued, and where the oldest of them may be (at `next` or later). */
+  left: number;
+  next: number;
+}
+
+/** An empty batch of time `at` (0 for one claimed), stored under `k` if given. */
+export const batch = (at: number, k?: IDBValidKey): Batch => ({
+  k,
+  items: [],
+  at,
+  gone: 0,
+  dirty: false,
+  left: 0,
+  next: 0,
+});
+
+/** An outbox entry, in its batch (`gone` once sent, answered or dropped). */
+export interface Entry {
+  r: DurableEntry;
+  b: Batch;
+  gone?: boolean;
+}
+
+/** Whether `item` is still to be sent. */
+export const live = (item: Entry | QueuedMessage | undefined): item is Entry | QueuedMessage =>
+  item !== undefined && !(item as Entry).gone;
+
+/**
+ * The record of batch `b` (not empty, every item live): one column each, the time once if
+ * shared. Text frames are joined in one go, which makes a flat string: measured in Chromium,
+ * `put` clones it faster than one built by `+=` by more than the join costs.
+ */
+export function recordOf(owner: string, b: Batch): BatchRecord {
+  const items = b.items;
+  const count = items.length;
+  const frames: SendData[] = [];
+  const lengths = new Uint32Array(count);
+  const q: Array<[number, string, string]> = [];
+  let text = true;
+  let same = true;
+  const head = items[0]!;
+  const first = 'r' in head ? head.r.at : b.at;
+  for (let k = 0; k < count; k++) {
+    const item = items[k]!;
+    let d: SendData;
+    if ('r' in item) {
+      const r = item.r;
+      d = r.d;
+      if (r.at !== first) same = false;
+      if (r.i !== undefined) q.push([k, r.i, r.y!]);
+    } else {
+      d = item.data;
+      if (b.at !== first) same = false;
+    }
+    frames.push(d);
+    if (typeof d === 'string') lengths[k] = d.length;
+    else text = false; // a binary frame: the batch goes as an array
+  }
+  const record: BatchRecord = {
+    v: 2,
+    o: owner,
+    t: same ? first : items.map((item) => ('r' in item! ? item.r.at : b.at)),
+  };
+  if (text) {
+    record.s = frames.join('');
+    record.n = lengths;
+  } else record.d = frames;
+  if (q.length > 0) record.q = q;
+  return record;
 }

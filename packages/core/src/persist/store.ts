@@ -7,26 +7,13 @@
 // `send()` stays synchronous: an entry joins the batch of the current task, and a microtask
 // at the end of the task writes it as ONE record, in one transaction, with the removals of the
 // task (a batch left empty is deleted, one with entries gone is rewritten). One put per task
-// instead of one per message is what keeps persist's cost near zero in a burst.
-import type { SendData } from '../queue';
-import { type BatchRecord, type DurableEntry, readRecord } from './record';
+// instead of one per message keeps persist's cost low in a burst; so does `keep`, the path of
+// a queued send: the queue's message is the entry as it is (a field added to it would cost an
+// allocation), and a batch is listed for writing once, not once per send.
+import type { QueuedMessage, SendData } from '../queue';
+import { type Batch, batch, type Entry, live, readRecord, recordOf } from './record';
 
 const STORE = 'outbox';
-
-/** The entries of one record, in send order; `k` once written. */
-interface Batch {
-  k?: IDBValidKey;
-  entries: Entry[];
-  /** When the task that made it began adding (ms since the epoch; 0 for one claimed). */
-  at: number;
-}
-
-/** An outbox entry, in its batch (`gone` once sent, answered or dropped). */
-export interface Entry {
-  r: DurableEntry;
-  b: Batch;
-  gone?: boolean;
-}
 
 /** What a start found: entries now ours, in send order, and how many were unreadable (deleted). */
 export interface Claimed {
@@ -41,32 +28,6 @@ const openDb = (name: string): Promise<IDBDatabase> =>
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
-
-/** The record of `entries` (not empty): one column each, the time once if shared. */
-function recordOf(owner: string, entries: Entry[]): BatchRecord {
-  const count = entries.length;
-  const first = entries[0]!.r.at;
-  let same = true;
-  let text = '';
-  let lengths: Uint32Array | undefined = new Uint32Array(count);
-  const q: Array<[number, string, string]> = [];
-  for (let k = 0; k < count; k++) {
-    const r = entries[k]!.r;
-    if (lengths && typeof r.d === 'string') {
-      text += r.d;
-      lengths[k] = r.d.length;
-    } else lengths = undefined; // a binary frame: the batch goes as an array
-    if (r.at !== first) same = false;
-    if (r.i !== undefined) q.push([k, r.i, r.y!]);
-  }
-  const record: BatchRecord = { v: 2, o: owner, t: same ? first : entries.map((e) => e.r.at) };
-  if (lengths) {
-    record.s = text;
-    record.n = lengths;
-  } else record.d = entries.map((e) => e.r.d);
-  if (q.length > 0) record.q = q;
-  return record;
-}
 
 /**
  * Takes every record whose owner is not `alive` (rewrites it with its new owner, without what
@@ -93,10 +54,11 @@ function claim(
     found.corrupt += read.bad;
     if (read.entries.length === 0) c.delete();
     else {
-      const batch: Batch = { k: c.key, entries: [], at: 0 };
-      for (const r of read.entries) batch.entries.push({ r, b: batch });
-      c.update(recordOf(owner, batch.entries));
-      found.entries.push(...batch.entries);
+      const b = batch(0, c.key);
+      const entries = read.entries.map((r): Entry => ({ r, b }));
+      b.items = entries;
+      c.update(recordOf(owner, b));
+      found.entries.push(...entries);
     }
     c.continue();
   };
@@ -113,8 +75,10 @@ export class DurableStore {
   private _opening = true;
   /** The batch of the current task, not written yet. */
   private _batch: Batch | undefined;
-  /** Batches to write: new ones, and written ones that lost entries since. */
-  private readonly _dirty = new Set<Batch>();
+  /** Batches to write: new ones, and written ones that lost entries since (each once). */
+  private _dirty: Batch[] = [];
+  /** Batches with messages `keep` added that are still queued, oldest first. */
+  private _kept: Batch[] = [];
   private _flushing = false;
   /** The transaction of the current task, while it takes more requests. */
   private _tx: IDBTransaction | undefined;
@@ -197,29 +161,46 @@ export class DurableStore {
    * stamped with the wall-clock time the batch began (one task: the same moment).
    */
   add(data: SendData, id?: string, type?: string): Entry {
-    // On the path of every queued send: one clock read per task, no empty request fields.
-    const b = this._batch ?? { entries: [], at: Date.now() };
-    const at = b.at;
+    const b = this._current();
+    const at = b?.at ?? Date.now();
     const entry: Entry = {
       r: id === undefined ? { at, d: data } : { at, d: data, i: id, y: type as string },
-      b,
+      b: b ?? batch(at),
     };
-    // Failed or closed: the entry lives in memory only (the queue holds it).
-    if (!this._fail || (this._closed && !this._opening)) return entry;
-    this._batch = b;
-    this._dirty.add(b); // a new batch is written with the others
-    b.entries.push(entry);
-    this._schedule();
+    b?.items.push(entry); // else failed or closed: the entry lives in memory only
     return entry;
+  }
+
+  /**
+   * Adds a queued message to the batch of this task as it is, nothing added to it: the path
+   * of every queued `send()`. Ignored when failed or closed: it lives in memory only.
+   */
+  keep(message: QueuedMessage): void {
+    const b = this._current();
+    if (!b) return;
+    if (b.left++ === 0) this._kept.push(b);
+    b.items.push(message);
   }
 
   /** Deletes an entry (sent, answered or dropped); one not written yet is never written. */
   remove(entry: Entry): void {
     if (entry.gone) return;
     entry.gone = true;
-    if (entry.b.k === undefined || !this._db) return; // unwritten: its batch drops it
-    this._dirty.add(entry.b);
-    this._schedule();
+    this._thinned(entry.b);
+  }
+
+  /** `remove` for a message `keep` added (others are ignored): sent or dropped, oldest first. */
+  release(message: QueuedMessage): void {
+    const kept = this._kept;
+    for (let j = 0; j < kept.length; j++) {
+      const b = kept[j]!;
+      const k = b.items.indexOf(message, b.next);
+      if (k < 0) continue;
+      b.items[k] = undefined;
+      if (k === b.next) b.next++;
+      if (--b.left === 0) kept.splice(j, 1);
+      return this._thinned(b);
+    }
   }
 
   /** Lets go, writing what this task added or removed: the rest is for the next instance. */
@@ -235,7 +216,29 @@ export class DurableStore {
     // Transactions under way still complete; nothing is written after this.
     this._db?.close();
     this._db = undefined;
+    this._kept = [];
     this._release?.();
+  }
+
+  /** The batch of this task (made, and listed for writing, by its first entry), if writing. */
+  private _current(): Batch | undefined {
+    if (this._batch) return this._batch;
+    if (!this._fail || (this._closed && !this._opening)) return undefined;
+    const b = batch(Date.now());
+    b.dirty = true;
+    this._batch = b;
+    this._dirty.push(b); // a new batch is written with the others
+    this._schedule();
+    return b;
+  }
+
+  private _thinned(b: Batch): void {
+    b.gone++;
+    // Unwritten: its write leaves the entry out (it is listed already, or failed or closed).
+    if (b.k === undefined || !this._db || b.dirty) return;
+    b.dirty = true;
+    this._dirty.push(b);
+    this._schedule();
   }
 
   private _schedule(): void {
@@ -251,18 +254,20 @@ export class DurableStore {
     if (this._opening) return; // `open` flushes once the claim is done
     this._flushing = false;
     this._batch = undefined;
-    const dirty = [...this._dirty];
-    this._dirty.clear();
+    const dirty = this._dirty;
+    this._dirty = [];
     for (const b of dirty) {
-      b.entries = b.entries.filter((entry) => !entry.gone);
-      if (b.entries.length > 0) b.k ??= [this._t, this._owner, ++this._n];
+      b.dirty = false;
+      if (b.gone > 0) b.items = b.items.filter(live);
+      b.gone = b.next = 0; // every item left is live: the oldest kept one is from 0 on
+      if (b.items.length > 0) b.k ??= [this._t, this._owner, ++this._n];
     }
     const db = this._db;
     // Failed or closed: memory only from here. Nothing to write: no transaction.
     if (!db || !this._fail || !dirty.some((b) => b.k)) return;
     const write = (store: IDBObjectStore) => {
       for (const b of dirty)
-        if (b.entries.length > 0) store.put(recordOf(this._owner, b.entries), b.k);
+        if (b.items.length > 0) store.put(recordOf(this._owner, b), b.k);
         else if (b.k) store.delete(b.k);
     };
     try {
@@ -282,7 +287,8 @@ export class DurableStore {
 
   private _failNow(error: unknown): void {
     this._batch = undefined;
-    this._dirty.clear();
+    this._dirty = [];
+    this._kept = [];
     this._fail?.(error);
     this._fail = undefined;
   }
