@@ -20,6 +20,8 @@ export abstract class Connector extends NativeSurface {
   protected _input: UrlInput;
   protected _url = '';
   protected _ws: WebSocket | undefined;
+  /** `_ws` while the status is `open` (set by `_to`), else undefined: the one load `send` makes. */
+  protected _live: WebSocket | undefined;
   /** True from the start of an attempt until it opens or fails. */
   protected _attempting = false;
   protected _retries = 0;
@@ -168,7 +170,7 @@ export abstract class Connector extends NativeSurface {
     this._stopWatchers();
     const ws = this._ws;
     if (!ws) return;
-    this._ws = undefined;
+    this._ws = this._live = undefined;
     releaseTransport(ws, close, code, reason);
   }
 }

@@ -33,8 +33,14 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     event: T,
     ...args: EventEmitter.EventArgs<Events, T>
   ): boolean;
-  override emit(event: EventEmitter.EventNames<Events>, ...args: unknown[]): boolean {
-    return this._emit(event, args[0], args[1]);
+  // Events carry at most two arguments; the rest parameter only matches the overload above.
+  override emit(
+    event: EventEmitter.EventNames<Events>,
+    a?: unknown,
+    b?: unknown,
+    ..._: unknown[]
+  ): boolean {
+    return this._emit(event, a, b);
   }
 
   /** Whether `event` has any `on()` listener (DOM-style ones included). */

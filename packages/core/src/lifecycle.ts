@@ -105,6 +105,7 @@ export abstract class Lifecycle extends Connector {
     if (next === previous) return;
     checkMove(previous, next);
     this._status = next;
+    this._live = next === 'open' ? this._ws : undefined;
     this._log({ event: 'status', status: next, previous });
     this._emit('status', next, previous);
   }

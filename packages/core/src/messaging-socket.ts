@@ -252,15 +252,15 @@ export class MessagingSocket<
     else routeEnvelope(this._handlers, this, envelope);
   }
 
-  /** A new request, before its first send; `settled` is its promise (persist keeps it durable). */
-  protected _requested(
-    _id: string,
-    _type: string,
-    _frame: SendData,
-    _settled: Promise<unknown>,
-  ): void {}
+  /** A new request, before its first send; the last argument is its promise (persist keeps it). */
+  protected _requested(_id: string, _type: string, _frame: SendData, _p: Promise<unknown>): void {}
 
   // ── Internals ────────────────────────────────────────────────────────────────────
+
+  /** The transport, when a frame can go out on it now (the socket open, the transport too). */
+  protected _liveTransport(): WebSocket | undefined {
+    return this._live?.readyState === WS_OPEN ? this._live : undefined;
+  }
 
   protected _codec(): Codec {
     return this._messaging.codec ?? jsonCodec;

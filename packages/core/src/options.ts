@@ -215,13 +215,13 @@ const RECONNECT: ResolvedReconnect = {
   maxDelay: 30000,
   factor: 2,
   jitter: 'full',
-  maxAttempts: Number.POSITIVE_INFINITY,
+  maxAttempts: Infinity,
   resetAfter: 5000,
 };
 const QUEUE: Required<QueueOptions> = {
   maxMessages: 1000,
   maxBytes: 1048576,
-  maxAge: Number.POSITIVE_INFINITY,
+  maxAge: Infinity,
   overflow: 'drop-oldest',
 };
 const DEFAULTS: ResolvedOptions = {
@@ -267,7 +267,7 @@ export function resolveOptions(options: ReconnectingSocketOptions = {}): Resolve
   if (q !== true) resolved.queue = q && fields('queue', q, QUEUE);
   fn('WebSocket', o.WebSocket);
   if (o.WebSocket) resolved.WebSocket = o.WebSocket as NativeConstructor;
-  if (o.debug !== undefined && typeof o.debug !== 'boolean') fn('debug', o.debug);
+  if (typeof o.debug !== 'boolean') fn('debug', o.debug);
   if (o.debug) resolved.debug = o.debug;
   const p = o.protocols;
   if (p !== undefined && typeof p !== 'string' && typeof p !== 'function' && !Array.isArray(p))
