@@ -89,11 +89,11 @@ describe('goals', () => {
     const goals = evaluateGoals(run());
     expect(goals.map((row) => [row.issue, row.before])).toEqual([
       [13, '7,962 B'],
-      [13, undefined],
-      [13, undefined],
-      [13, undefined],
-      [13, undefined],
-      [13, undefined],
+      [13, '— (built since)'],
+      [13, '— (built since)'],
+      [13, '— (built since)'],
+      [13, '— (built since)'],
+      [13, '— (built since)'],
       [13, '8,290 B (`Socket`, the only entry then)'],
       [13, '~100 ns/frame extra'],
       [13, '1.10×'],

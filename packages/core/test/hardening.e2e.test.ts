@@ -147,7 +147,8 @@ describe('lifecycle defects, in Chromium', () => {
         () => {
           throw new Error('no token yet');
         },
-        { reconnect: { initialDelay: 10_000 } },
+        // No jitter: a full-jitter delay can be under the 50 ms watched (1 run in 200).
+        { reconnect: { initialDelay: 10_000, jitter: 'none' } },
       );
       w.sockets.push(socket);
       const events: string[] = [];
