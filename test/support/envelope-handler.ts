@@ -6,6 +6,8 @@ import type { WebSocket } from 'ws';
 export interface EnvelopeHandlerOptions {
   /** Delay before replying to a request, ms. */
   replyDelayMs?: number;
+  /** The `data` of the reply to a request; by default the request's own `data`. */
+  reply?: (request: { type?: unknown; id: string; data?: unknown }) => unknown;
 }
 
 /** `onConnection` for startTestServer. */
@@ -21,7 +23,9 @@ export function envelopeHandler(options: EnvelopeHandlerOptions = {}) {
       }
       if (envelope?.type === 'ping') return socket.send('{"type":"pong"}');
       if (typeof envelope?.id !== 'string') return;
-      const reply = JSON.stringify({ type: envelope.type, re: envelope.id, data: envelope.data });
+      const { id } = envelope;
+      const data = options.reply ? options.reply({ ...envelope, id }) : envelope.data;
+      const reply = JSON.stringify({ type: envelope.type, re: id, data });
       const send = () => socket.readyState === 1 && socket.send(reply);
       if (options.replyDelayMs) setTimeout(send, options.replyDelayMs);
       else send();

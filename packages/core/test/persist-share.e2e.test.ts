@@ -6,7 +6,7 @@
 import type * as Core from '@lifeline/core';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { WebSocket as ServerSocket } from 'ws';
+import { envelopeHandler } from '../../../test/support/envelope-handler';
 import { startTestServer, type TestServer } from '../../../test/support/ws-server';
 import { openTabs, type Tabs } from './share-pages';
 
@@ -26,16 +26,7 @@ let server: TestServer;
 const pages: Page[] = [];
 
 /** Answers every request `{ id }` with `ok <id>`; startTestServer records every frame. */
-function answer(socket: ServerSocket): void {
-  socket.on('message', (data, isBinary) => {
-    if (isBinary) return;
-    const envelope = JSON.parse(data.toString()) as { type: string; id?: string };
-    if (envelope.id)
-      socket.send(
-        JSON.stringify({ type: envelope.type, re: envelope.id, data: `ok ${envelope.id}` }),
-      );
-  });
-}
+const answer = envelopeHandler({ reply: ({ id }) => `ok ${id}` });
 
 beforeAll(async () => {
   tabs = await openTabs();

@@ -6,7 +6,7 @@ import type * as Core from '@lifeline/core';
 import { createServer as createLifelineServer, type LifelineServer } from '@lifeline/server';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { WebSocket as ServerSocket } from 'ws';
+import { envelopeHandler } from '../../../test/support/envelope-handler';
 import { startTestServer, type TestServer } from '../../../test/support/ws-server';
 import {
   launchOwnChromium,
@@ -117,17 +117,8 @@ let profile: ReturnType<typeof makeProfile>;
 let browser: OwnChromium;
 let server: TestServer;
 
-/** Answers every request `{ id }` with `ok <id>`; records every frame (startTestServer does). */
-function answer(socket: ServerSocket): void {
-  socket.on('message', (data, isBinary) => {
-    if (isBinary) return;
-    const envelope = JSON.parse(data.toString()) as { type: string; id?: string };
-    if (envelope.id)
-      socket.send(
-        JSON.stringify({ type: envelope.type, re: envelope.id, data: `ok ${envelope.id}` }),
-      );
-  });
-}
+/** Answers every request `{ id }` with `ok <id>`; startTestServer records every frame. */
+const answer = envelopeHandler({ reply: ({ id }) => `ok ${id}` });
 
 async function newPage(path = '/'): Promise<Page> {
   const page = await browser.context.newPage();

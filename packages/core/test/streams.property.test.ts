@@ -292,17 +292,17 @@ function run(actions: Action[], faults: Fault[], validate = false): void {
   expect(vi.getTimerCount()).toBe(0);
 }
 
+/** Random actions, and the faults the server applies to its frames in turn (mostly none). */
+const actionsArb = fc.array(fc.constantFrom(...ACTIONS), { maxLength: 60 });
+const faultsArb = fc.array(fc.constantFrom<Fault>('ok', 'ok', 'ok', 'drop', 'dup', 'hold'), {
+  minLength: 1,
+  maxLength: 20,
+});
+
 describe('stream subscription under random faults', () => {
   it('is gap-free and duplicate-free within an epoch, or resyncs, and catches up', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.constantFrom(...ACTIONS), { maxLength: 60 }),
-        fc.array(fc.constantFrom<Fault>('ok', 'ok', 'ok', 'drop', 'dup', 'hold'), {
-          minLength: 1,
-          maxLength: 20,
-        }),
-        (actions, faults) => run(actions, faults),
-      ),
+      fc.property(actionsArb, faultsArb, (actions, faults) => run(actions, faults)),
       { numRuns: 300 },
     );
     expect(seen.delivered).toBeGreaterThan(500);
@@ -314,14 +314,7 @@ describe('stream subscription under random faults', () => {
   it('with stream schemas on: 0 throws, each failed message reported in its turn, the rest as before', () => {
     const before = { ...seen };
     fc.assert(
-      fc.property(
-        fc.array(fc.constantFrom(...ACTIONS), { maxLength: 60 }),
-        fc.array(fc.constantFrom<Fault>('ok', 'ok', 'ok', 'drop', 'dup', 'hold'), {
-          minLength: 1,
-          maxLength: 20,
-        }),
-        (actions, faults) => run(actions, faults, true),
-      ),
+      fc.property(actionsArb, faultsArb, (actions, faults) => run(actions, faults, true)),
       { numRuns: 300 },
     );
     expect(seen.invalids - before.invalids).toBeGreaterThan(10);
