@@ -13,7 +13,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { Server as SocketIoServer } from 'socket.io';
 import { type FleetKind, type FromNode, failAndExit, monotonicMs, type ToNode } from './fleet-ipc';
-import { STREAM_DATA } from './stream-servers';
+import { SOCKET_IO_OPTIONS, STREAM_DATA } from './stream-servers';
 
 /** Sends one stamped message to every subscriber of the stream, on every node. */
 type Publish = (data: { t: number; text: string }) => Promise<unknown> | undefined;
@@ -59,13 +59,7 @@ async function startSocketIo(redisUrl: string, room: string): Promise<Publish> {
   const name = `lifeline-bench-${process.pid}`;
   const redis = new Redis(redisUrl, { connectionName: name });
   const http = createHttpServer();
-  const io = new SocketIoServer(http, {
-    transports: ['websocket'],
-    serveClient: false,
-    pingInterval: 600_000,
-    pingTimeout: 600_000,
-    adapter: createAdapter(redis),
-  });
+  const io = new SocketIoServer(http, { ...SOCKET_IO_OPTIONS, adapter: createAdapter(redis) });
   io.on('connection', (socket) => {
     socket.on('join', (joined: unknown, ack: unknown) => {
       if (typeof joined !== 'string' || typeof ack !== 'function') return;

@@ -41,19 +41,24 @@ export async function startLifeline(
 }
 
 /**
+ * The socket.io servers' options in every benchmark: WebSocket transport only (as the clients
+ * use), and a heartbeat as good as off, as Lifeline's is: a client busy with a burst must not
+ * be dropped for answering a ping late.
+ */
+export const SOCKET_IO_OPTIONS = {
+  transports: ['websocket' as const],
+  serveClient: false,
+  pingInterval: 600_000,
+  pingTimeout: 600_000,
+};
+
+/**
  * socket.io 4.8 on its own HTTP server on 127.0.0.1, WebSocket transport only (as the clients
  * use). A client emits `join` with a room name and is acknowledged once it is in the room.
- * Its heartbeat is as good as off, as Lifeline's is: a client busy with a burst must not be
- * dropped for answering a ping late.
  */
 export async function startSocketIo(): Promise<StreamServer> {
   const http = createHttpServer();
-  const io = new SocketIoServer(http, {
-    transports: ['websocket'],
-    serveClient: false,
-    pingInterval: 600_000,
-    pingTimeout: 600_000,
-  });
+  const io = new SocketIoServer(http, SOCKET_IO_OPTIONS);
   io.on('connection', (socket) => {
     socket.on('join', (room: unknown, ack: unknown) => {
       if (typeof room !== 'string' || typeof ack !== 'function') return;
