@@ -46,7 +46,8 @@ export function addDomListener(
   options?: boolean | AddEventListenerOptions,
 ): void {
   if (!listener) return;
-  const { once = false, signal } = typeof options === 'object' && options !== null ? options : {};
+  // A boolean `options` is `capture`, which has no meaning here.
+  const { once, signal } = (typeof options === 'object' && options) || {};
   if (signal?.aborted || wrapperOf(host, type, listener)) return;
   const wrapper: Wrapper = (payload) => {
     // The emitter calls a snapshot of its listeners: one removed earlier in this same

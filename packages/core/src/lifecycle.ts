@@ -143,9 +143,9 @@ export abstract class Lifecycle extends Connector {
     this._attemptEnded();
     this._log({ event: 'closed', ...info });
     if (!isActive(this._status)) return this._finish(info); // closing included
-    if (this._openedAt && now() - this._openedAt >= this._o.reconnect.resetAfter) this._retries = 0;
-    this._openedAt = 0;
     const policy = this._o.reconnect;
+    if (this._openedAt && now() - this._openedAt >= policy.resetAfter) this._retries = 0;
+    this._openedAt = 0;
     const generation = this._connection;
     let retry = false;
     try {
@@ -170,10 +170,7 @@ export abstract class Lifecycle extends Connector {
       this._timer = undefined;
       this._attempt();
     });
-    this._to('reconnecting');
-    if (generation !== this._connection) return this._closeOverridden(info);
-    this._emitClose(info, true);
-    if (generation !== this._connection) return;
+    if (!this._moveAfterClose('reconnecting', info)) return;
     this._log({ event: 'retry', attempt, delay });
     this.emit('reconnecting', { attempt, delay });
   }
@@ -182,28 +179,26 @@ export abstract class Lifecycle extends Connector {
   protected _finish(info: CloseInfo): void {
     this._clearTimers();
     this._unwatchNetwork();
-    const generation = this._connection;
-    this._to('closed');
-    if (generation === this._connection) this._emitClose(info, false);
-    else this._closeOverridden(info);
+    this._moveAfterClose('closed', info);
   }
 
   /**
-   * A status listener changed course mid-transition. The connection that ended still gets
-   * its `close` event, worded for the status now: while a new attempt is under way it says
-   * `willReconnect: true`; a pending `close()` (closing) or a `dispose()` (closed) reports
-   * the close itself.
+   * Moves to `next` after a connection ended and emits that connection's `close` event.
+   * Returns false when a listener (of `status` or `close`) changed course meanwhile.
    */
-  protected _closeOverridden(info: CloseInfo): void {
-    if (this._status === 'connecting' || this._status === 'reconnecting')
-      this._emitClose(info, true);
-  }
-
-  protected _emitClose(info: CloseInfo, willReconnect: boolean): void {
-    this._event('close', { ...info, willReconnect } satisfies Omit<
-      CloseEvent,
-      'type' | 'target' | 'currentTarget'
-    >);
+  protected _moveAfterClose(next: 'reconnecting' | 'closed', info: CloseInfo): boolean {
+    const generation = this._connection;
+    this._to(next);
+    const overridden = generation !== this._connection;
+    // After a change of course the close is worded for the status now: a new attempt under
+    // way says `willReconnect: true`; a pending `close()` or a `dispose()` reports its own.
+    const s = this._status;
+    if (!overridden || s === 'connecting' || s === 'reconnecting')
+      this._event('close', {
+        ...info,
+        willReconnect: overridden || next !== 'closed',
+      } satisfies Omit<CloseEvent, 'type' | 'target' | 'currentTarget'>);
+    return generation === this._connection;
   }
 
   /** Dispatches `open` or `close` as an event of this socket: `type`, `fields`, targets. */

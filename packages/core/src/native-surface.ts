@@ -50,14 +50,24 @@ class SocketMessageEvent {
 
 /** The native constants, events and listener methods every Lifeline socket has. */
 export abstract class NativeSurface extends SafeEmitter<SocketEventMap> {
+  // Getters, not static fields: an ES2020 build turns static fields into assignments after
+  // the class, which bundlers must keep, so every import of the package would carry it.
   /** The connection is being established (also while waiting to reconnect). */
-  static readonly CONNECTING = 0;
+  static get CONNECTING(): 0 {
+    return 0;
+  }
   /** The connection is open. */
-  static readonly OPEN = 1;
+  static get OPEN(): 1 {
+    return 1;
+  }
   /** The connection is closing. */
-  static readonly CLOSING = 2;
+  static get CLOSING(): 2 {
+    return 2;
+  }
   /** Closed, or never opened. */
-  static readonly CLOSED = 3;
+  static get CLOSED(): 3 {
+    return 3;
+  }
 
   /** Native-style handler for `open`. */
   onopen: ((event: OpenEvent) => void) | null = null;

@@ -13,8 +13,8 @@ export interface NetworkWatcher {
 export const isOnline = (): boolean =>
   typeof navigator === 'undefined' || navigator.onLine !== false;
 
+// The listeners are attached exactly while this set is not empty.
 const watchers = new Set<NetworkWatcher>();
-let attached = false;
 
 // Both are moments when waiting out a backoff delay only wastes the user's time.
 const notify = () => {
@@ -27,18 +27,17 @@ const onVisibility = () => {
 /** Starts telling `watcher` when the network comes back or the page is shown again. */
 export function watchNetwork(watcher: NetworkWatcher): void {
   if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
+  if (watchers.size === 0) listen('addEventListener');
   watchers.add(watcher);
-  if (!attached) listen('addEventListener');
 }
 
 /** Attaches (or detaches) the two listeners every watcher shares. */
 function listen(method: 'addEventListener' | 'removeEventListener'): void {
-  attached = method === 'addEventListener';
   window[method]('online', notify);
   document[method]('visibilitychange', onVisibility);
 }
 
 /** Stops telling `watcher`; the listeners go with the last watcher. */
 export function unwatchNetwork(watcher: NetworkWatcher): void {
-  if (watchers.delete(watcher) && watchers.size === 0 && attached) listen('removeEventListener');
+  if (watchers.delete(watcher) && watchers.size === 0) listen('removeEventListener');
 }

@@ -120,8 +120,8 @@ type ResolvedReconnect = Required<Omit<ReconnectOptions, 'shouldReconnect'>> &
 
 /** Options with every default filled in. */
 export interface ResolvedOptions {
-  protocols: ReconnectingSocketOptions['protocols'];
-  WebSocket: NativeConstructor | undefined;
+  protocols?: ReconnectingSocketOptions['protocols'];
+  WebSocket?: NativeConstructor;
   binaryType: BinaryType;
   autoConnect: boolean;
   connectTimeout: number;
@@ -130,7 +130,7 @@ export interface ResolvedOptions {
   queue: Required<QueueOptions> | false;
   network: boolean;
   wake: boolean;
-  debug: ReconnectingSocketOptions['debug'];
+  debug?: ReconnectingSocketOptions['debug'];
 }
 
 /** The error for a bad option value; the message (development builds) names it and the rule. */
@@ -169,7 +169,8 @@ export function option<T>(name: string, value: unknown, fallback: T): T {
     if (!choices.includes(value as string)) throw invalid(name, value, choices);
   } else if (typeof fallback === 'number') {
     const min = key === 'factor' ? 1 : 0;
-    if (typeof value !== 'number' || Number.isNaN(value) || value < min)
+    // `!(value >= min)` rules out NaN too.
+    if (typeof value !== 'number' || !(value >= min))
       throw invalid(name, value, DEV ? `expected a number ≥ ${min}` : '');
     if (value > MAX_DELAY && DELAYS.includes(key))
       throw invalid(name, value, DEV ? `at most ${MAX_DELAY} ms, the longest timer delay` : '');
@@ -224,9 +225,8 @@ const QUEUE: Required<QueueOptions> = {
   maxAge: Infinity,
   overflow: 'drop-oldest',
 };
+// The options without a default (protocols, WebSocket, debug) are absent until given.
 const DEFAULTS: ResolvedOptions = {
-  protocols: undefined,
-  WebSocket: undefined,
   binaryType: 'blob',
   autoConnect: true,
   connectTimeout: 10000,
@@ -235,7 +235,6 @@ const DEFAULTS: ResolvedOptions = {
   queue: QUEUE,
   network: true,
   wake: true,
-  debug: undefined,
 };
 /** The top-level options with a plain value, checked by `option` in this order. */
 const SCALARS = ['binaryType', 'autoConnect', 'connectTimeout', 'network', 'wake'] as const;

@@ -24,6 +24,8 @@ import type { UrlInput } from './url';
 
 /** The close a socket reports when nothing more specific was asked for. */
 const NORMAL_CLOSE: CloseInfo = { code: 1000, reason: '', wasClean: true };
+/** The close `reconnect()` reports for the connection it drops. */
+const RECONNECT_CLOSE: CloseInfo = { code: 1000, reason: 'reconnect', wasClean: true };
 
 /**
  * A drop-in for the native `WebSocket` that reconnects with backoff, queues what is sent while
@@ -255,14 +257,7 @@ export class ReconnectingSocket extends Lifecycle {
     this._retries = 0;
     this._retry = undefined; // an attempt at once, not a scheduled retry
     this._attempting = false;
-    const generation = this._connection;
-    if (s === 'open') {
-      const info = { code: 1000, reason: 'reconnect', wasClean: true };
-      this._to('reconnecting');
-      if (generation !== this._connection) return this._closeOverridden(info);
-      this._emitClose(info, true);
-      if (generation !== this._connection) return;
-    }
+    if (s === 'open' && !this._moveAfterClose('reconnecting', RECONNECT_CLOSE)) return;
     this._attempt();
   }
 

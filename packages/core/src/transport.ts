@@ -26,20 +26,17 @@ export function openTransport(
 
 /** Detaches `ws` from its socket and, when `close`, closes it with `code` and `reason`. */
 export function releaseTransport(ws: WebSocket, close: boolean, code = 1000, reason = ''): void {
-  ws.onopen = null;
-  ws.onmessage = null;
-  if (ws.readyState === 3) {
-    ws.onerror = null;
-    ws.onclose = null;
-  } else {
+  const letGo = () => {
+    ws.onerror = ws.onclose = null;
+  };
+  ws.onopen = ws.onmessage = null;
+  if (ws.readyState === 3) letGo();
+  else {
     // Until it has really closed, an abandoned transport keeps a no-op `error` handler:
     // Node's `ws` emits `error` when closed while connecting, and an EventEmitter `error`
     // without a listener would crash the process. Once closed, it lets go of both.
     ws.onerror = ignore;
-    ws.onclose = () => {
-      ws.onerror = null;
-      ws.onclose = null;
-    };
+    ws.onclose = letGo;
   }
   if (close && ws.readyState < 2) {
     try {

@@ -19,6 +19,7 @@ const visible = () => typeof document === 'undefined' || document.visibilityStat
 const hasDocument = () =>
   typeof document !== 'undefined' && typeof document.addEventListener === 'function';
 
+// The watchdog runs and the listeners are attached exactly while this set is not empty.
 const watchers = new Set<WakeWatcher>();
 let timer: ReturnType<typeof setInterval> | undefined;
 let last = 0;
@@ -57,18 +58,18 @@ const listen = (method: 'addEventListener' | 'removeEventListener') => {
 
 /** Starts telling `watcher` about wakes. */
 export function watchWake(watcher: WakeWatcher): void {
+  if (watchers.size === 0) {
+    last = Date.now();
+    hiddenMeanwhile = !visible();
+    timer = setInterval(tick, WATCHDOG_TICK);
+    listen('addEventListener');
+  }
   watchers.add(watcher);
-  if (timer !== undefined) return;
-  last = Date.now();
-  hiddenMeanwhile = !visible();
-  timer = setInterval(tick, WATCHDOG_TICK);
-  listen('addEventListener');
 }
 
 /** Stops telling `watcher`; the watchdog and listeners go with the last watcher. */
 export function unwatchWake(watcher: WakeWatcher): void {
   if (!watchers.delete(watcher) || watchers.size > 0) return;
   clearInterval(timer);
-  timer = undefined;
   listen('removeEventListener');
 }
