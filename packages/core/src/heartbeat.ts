@@ -13,8 +13,10 @@ export interface HeartbeatSettings {
 /** How many times per interval the timer checks for silence: the ping's precision. */
 const CHECKS_PER_INTERVAL = 4;
 
+// Members only the core calls are `_`-prefixed: internal, and shortened by the production
+// build's property mangling (rollup.config.mjs).
 /**
- * Watches one open connection. `start` on open, `stop` when it ends. A ping goes out once no
+ * Watches one open connection. `_start` on open, `_stop` when it ends. A ping goes out once no
  * frame has arrived for between `interval` and `interval × 1.25` (the timer looks four times
  * per interval); no frame within `timeout` after it, and the connection is dead.
  */
@@ -34,30 +36,30 @@ export class Heartbeat {
   ) {}
 
   /** True while a ping is unanswered (the socket decodes frames then, to catch the pong). */
-  get awaitingPong(): boolean {
+  get _awaitingPong(): boolean {
     return this._pingAt !== undefined;
   }
 
-  start(): void {
+  _start(): void {
     this._fresh = false;
     this._quietSince = now();
     this._pingAt = undefined;
-    this._arm(this._step());
+    this._arm(Infinity);
   }
 
-  stop(): void {
+  _stop(): void {
     clearTimeout(this._timer);
     this._timer = undefined;
     this._pingAt = undefined;
   }
 
   /** Any frame arrived: the connection is alive. Runs once per frame, so it only sets a flag. */
-  seen(): void {
+  _seen(): void {
     this._fresh = true;
   }
 
   /** A `{"type":"pong"}` arrived: returns the round trip in ms, if a ping was out. */
-  pong(): number | undefined {
+  _pong(): number | undefined {
     if (this._pingAt === undefined) return undefined;
     const latency = now() - this._pingAt;
     this._pingAt = undefined;
@@ -65,17 +67,15 @@ export class Heartbeat {
   }
 
   /** Ping now and expect a frame within `timeout` (used after a device wake). */
-  probe(): void {
+  _probe(): void {
     this._ping(now());
   }
 
-  private _step(): number {
-    return this._settings.interval / CHECKS_PER_INTERVAL;
-  }
-
+  /** Looks again in `ms`, or sooner: at least `CHECKS_PER_INTERVAL` times per interval. */
   private _arm(ms: number): void {
     clearTimeout(this._timer);
-    this._timer = setTimeout(() => this._tick(), ms);
+    const step = this._settings.interval / CHECKS_PER_INTERVAL;
+    this._timer = setTimeout(() => this._tick(), Math.min(step, ms));
   }
 
   private _tick(): void {
@@ -89,17 +89,17 @@ export class Heartbeat {
     } else if (this._pingAt !== undefined) {
       const waited = time - this._pingAt;
       if (waited >= timeout) return this._onDead();
-      return this._arm(Math.min(this._step(), timeout - waited));
+      return this._arm(timeout - waited);
     }
     const quiet = time - this._quietSince;
     if (quiet >= interval) this._ping(time);
-    else this._arm(Math.min(this._step(), interval - quiet));
+    else this._arm(interval - quiet);
   }
 
   private _ping(time: number): void {
     this._pingAt = time;
     this._fresh = false; // only a frame after this instant answers the ping
-    this._arm(Math.min(this._step(), this._settings.timeout));
+    this._arm(this._settings.timeout);
     this._sendPing(this._settings.message);
   }
 }

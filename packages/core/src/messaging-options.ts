@@ -2,7 +2,7 @@
 // the reconnecting socket's so the smaller entry does not carry them.
 import { DEV } from './dev';
 import type { Envelope } from './envelope';
-import { invalid, option, type ReconnectingSocketOptions, section } from './options';
+import { fields, invalid, option, type ReconnectingSocketOptions, section } from './options';
 import type { PersistOptions } from './persist/options';
 import type { ShareOptions } from './share/options';
 import type { Untyped } from './types';
@@ -70,6 +70,10 @@ export interface MessagingSettings {
   codec: Codec | undefined;
 }
 
+/** The heartbeat's timer delays, checked by `fields`; `HEARTBEAT` below repeats them. */
+const TIMING = { interval: 25000, timeout: 10000 };
+// Written out, not spread from TIMING: a spread at module level is not side-effect free to a
+// bundler, which would then keep this module in the smaller entry.
 const HEARTBEAT: Required<HeartbeatOptions> = {
   interval: 25000,
   timeout: 10000,
@@ -88,18 +92,18 @@ export function resolveMessaging(o: SocketOptions = {}): MessagingSettings {
     codec !== undefined &&
     (typeof codec?.encode !== 'function' || typeof codec.decode !== 'function')
   )
-    throw invalid('codec', codec, DEV ? 'expected { encode(envelope), decode(data) }' : '');
+    throw invalid(
+      DEV ? 'codec' : '',
+      codec,
+      DEV ? 'expected { encode(envelope), decode(data) }' : '',
+    );
   let heartbeat: Required<HeartbeatOptions> | false = false;
   if (h === true) heartbeat = HEARTBEAT;
   else if (h) {
     const message = h.message ?? HEARTBEAT.message;
     if (typeof message !== 'string')
-      throw invalid('heartbeat.message', message, DEV ? 'expected a string' : '');
-    heartbeat = {
-      interval: option('heartbeat.interval', h.interval, HEARTBEAT.interval),
-      timeout: option('heartbeat.timeout', h.timeout, HEARTBEAT.timeout),
-      message,
-    };
+      throw invalid(DEV ? 'heartbeat.message' : '', message, DEV ? 'expected a string' : '');
+    heartbeat = { ...fields('heartbeat', h, TIMING), message };
   }
   return {
     heartbeat,

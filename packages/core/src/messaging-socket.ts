@@ -13,7 +13,7 @@ import {
 import type { CloseInfo } from './policy';
 import type { SendData } from './queue';
 import { ReconnectingSocket } from './reconnecting-socket';
-import { closedError, type RequestOptions, Requests, refused } from './requests';
+import { closedError, type RequestOptions, Requests, refuse } from './requests';
 import { WS_OPEN } from './transport';
 import type {
   EnvelopeOf,
@@ -137,16 +137,17 @@ export class MessagingSocket<
     ...args: RequestArgs<RequestData<Req[K]>, S>
   ): Promise<ReplyOf<S, Req[K]['reply']>>;
   request(type: string, data?: unknown, options: RequestOptions = {}): Promise<unknown> {
-    const refusal = refused(this._disposed, this._status, type, options.schema);
-    if (refusal) return Promise.reject(refusal);
-    if (options.schema) this._validation();
-    const requests = this._requestIds();
-    const id = requests.nextId();
+    let requests: Requests;
+    let id: string;
     let frame: SendData;
     try {
+      refuse(this._disposed, this._status, type, options.schema);
+      if (options.schema) this._validation();
+      requests = this._requestIds();
+      id = requests.nextId();
       frame = encodeWith(this._codec(), { type, id, data });
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error); // a request never throws: every failure is a rejection
     }
     const timeout = options.timeout ?? this._messaging.requestTimeout;
     const promise = requests.add(id, frame, type, options, timeout);
@@ -155,7 +156,7 @@ export class MessagingSocket<
       try {
         this._sendRequest(requests, id, type, frame);
       } catch (error) {
-        requests.settle(id, undefined, error as Error);
+        requests._settle(id, undefined, error as Error);
       }
     }
     return promise;
@@ -171,12 +172,7 @@ export class MessagingSocket<
 
   /** Requests in flight on the previous connection go first: they were sent before the queue. */
   protected override _flush(ws: WebSocket, generation: number): boolean {
-    const requests = this._requests;
-    if (requests)
-      for (const [id, frame] of requests.unanswered(generation)) {
-        ws.send(frame as SendData);
-        requests.sent(id, generation);
-      }
+    this._requests?._resend(ws, generation);
     return super._flush(ws, generation);
   }
 
@@ -191,33 +187,33 @@ export class MessagingSocket<
       },
       () => this._fail(4000, 'heartbeat timeout'),
     );
-    this._hb.start();
+    this._hb._start();
   }
 
   protected override _stopped(): void {
-    this._hb?.stop();
+    this._hb?._stop();
   }
 
   protected override _probe(): void {
     // With a heartbeat, a ping proves the connection within `timeout`; without one, nothing
     // can, so the reconnecting socket starts over.
-    if (this._hb) this._hb.probe();
+    if (this._hb) this._hb._probe();
     else super._probe();
   }
 
   protected override _settleAll(why: CloseInfo | 'closed' | 'disposed'): void {
     // Verdicts still pending, and what waits behind them, are never delivered.
-    this._inbound?.order.reset();
-    if (this._requests?.size) this._requests.rejectAll(closedError(why));
+    this._inbound?._order._reset();
+    if (this._requests?.size) this._requests._rejectAll(closedError(why));
   }
 
   /** Where a frame arrives: the raw `message` event, then decoding and routing. */
   protected override _frame(native: MessageEvent): void {
     const hb = this._hb;
-    hb?.seen();
+    hb?._seen();
     this._dispatchMessage(native);
     const claims = this._claims;
-    if (!this._handlers && !this._requests?.size && !hb?.awaitingPong && !claims) return;
+    if (!this._handlers && !this._requests?.size && !hb?._awaitingPong && !claims) return;
     let envelope: Envelope | undefined;
     try {
       envelope = decodeWith(this._codec(), native.data);
@@ -225,8 +221,8 @@ export class MessagingSocket<
       return this._emitError(error as Error); // never lose a frame silently
     }
     if (!envelope) return;
-    const order = this._inbound?.order;
-    if (order?.holding) order.hold(envelope);
+    const order = this._inbound?._order;
+    if (order?._holding) order._hold(envelope);
     else this._deliver(envelope);
   }
 
@@ -235,20 +231,20 @@ export class MessagingSocket<
     if (this._claims?.(envelope)) return;
     const inbound = this._inbound;
     if (envelope.re !== undefined) {
-      if (inbound) inbound.reply(this._requests, envelope);
-      else this._requests?.reply(envelope);
+      if (inbound) inbound._reply(this._requests, envelope);
+      else this._requests?._reply(envelope);
       return;
     }
     // Stream messages are for subscriptions (socket.ts), never for onMessage handlers.
     if (envelope.stream !== undefined) return;
     // Protocol frames (heartbeat pongs, stream control) are Lifeline's, not the app's.
     if (isProtocolType(envelope.type)) {
-      if (envelope.type === 'pong' && this._hb) this.latency = this._hb.pong() ?? this.latency;
+      if (envelope.type === 'pong' && this._hb) this.latency = this._hb._pong() ?? this.latency;
       return;
     }
-    const schema = inbound?.schemas?.get(envelope.type);
+    const schema = inbound?._schemas?.get(envelope.type);
     if (schema)
-      inbound!.message(schema, envelope, (valid) => routeEnvelope(this._handlers, this, valid));
+      inbound!._message(schema, envelope, (valid) => routeEnvelope(this._handlers, this, valid));
     else routeEnvelope(this._handlers, this, envelope);
   }
 
@@ -269,8 +265,8 @@ export class MessagingSocket<
   /** The validation layer, made on first use (the `schemas` options, or a request's `schema`). */
   protected _validation(schemas?: SchemaTable, streams?: Array<[string, SchemaTable]>): Inbound {
     this._inbound ??= new Inbound(schemas, streams, {
-      deliver: (envelope) => this._deliver(envelope),
-      report: (event, error) =>
+      _deliver: (envelope) => this._deliver(envelope),
+      _report: (event, error) =>
         this._hasListeners('invalid') ? this.emit('invalid', event) : this._emitError(error()),
     });
     return this._inbound;
@@ -287,7 +283,7 @@ export class MessagingSocket<
     const ws = this._liveTransport();
     if (ws) {
       ws.send(frame);
-      requests.sent(id, this._connection);
+      requests._sent(id, this._connection);
       return;
     }
     const message = requests.queuedFrame(id, type, frame, () => this._connection);

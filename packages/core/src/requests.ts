@@ -26,43 +26,40 @@ export interface RequestOptions<S = StandardSchemaV1> {
   schema?: S;
 }
 
+// Fields `_`-prefixed: the production build's property mangling shortens them.
 interface Pending {
-  frame: unknown;
+  _frame: unknown;
   /** Number of the connection the frame last went out on (0: still queued). */
-  sentOn: number;
-  resolve: (data: unknown) => void;
-  reject: (error: Error) => void;
-  cleanup: () => void;
+  _sentOn: number;
+  _resolve: (data: unknown) => void;
+  _reject: (error: Error) => void;
+  _cleanup: () => void;
   /** Takes the frame back out of the send queue, if it still waits there. */
-  unqueue?: () => void;
+  _unqueue?: () => void;
   /** What the reply must pass (`request(type, data, { schema })`). */
-  schema?: StandardSchemaV1;
+  _schema?: StandardSchemaV1;
 }
-
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
- * 96 random bits as 16 base64url characters. Servers dedupe requests by id across clients
- * and reloads, so the prefix must not collide: it comes from `crypto.getRandomValues`, with
- * `Math.random` only where no Web Crypto exists at all.
+ * 96 random bits as 16 base64url characters, each from 6 bits of a random byte. Servers
+ * dedupe requests by id across clients and reloads, so the prefix must not collide: it comes
+ * from `crypto.getRandomValues`, with `Math.random` only where no Web Crypto exists at all.
  */
 function randomPrefix(): string {
-  const bytes = new Uint8Array(12);
+  const bytes = new Uint8Array(16);
   const crypto = (globalThis as { crypto?: Crypto }).crypto;
-  if (crypto && typeof crypto.getRandomValues === 'function') crypto.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    text +=
-      BASE64URL[n >> 18]! +
-      BASE64URL[(n >> 12) & 63]! +
-      BASE64URL[(n >> 6) & 63]! +
-      BASE64URL[n & 63]!;
-  }
-  return text;
+  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.random() * 256; // a Uint8Array truncates
+  // Each byte's low 6 bits → the char code of a base64url symbol: A–Z, a–z, 0–9, -, _.
+  const codes = bytes.map((byte) => {
+    const n = byte & 63;
+    return n < 26 ? n + 65 : n < 52 ? n + 71 : n < 62 ? n - 4 : n < 63 ? 45 : 95;
+  });
+  return String.fromCharCode(...codes);
 }
 
+// Members only the core calls are `_`-prefixed: internal, and shortened by the production
+// build's property mangling (rollup.config.mjs).
 /** The table of requests awaiting a reply. */
 export class Requests {
   private _pending = new Map<string, Pending>();
@@ -72,11 +69,6 @@ export class Requests {
 
   get size(): number {
     return this._pending.size;
-  }
-
-  /** Whether request `id` still awaits its reply. */
-  has(id: string): boolean {
-    return this._pending.has(id);
   }
 
   /** A fresh request id. */
@@ -97,27 +89,33 @@ export class Requests {
       const { signal } = options;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = () =>
-        this.settle(
+        this._settle(
           id,
           undefined,
-          new LifelineError('ERR_ABORTED', DEV ? `Request "${type}" (${id}) was aborted.` : ''),
+          fail('ERR_ABORTED', DEV ? `Request "${type}" (${id}) was aborted.` : ''),
         );
       const cleanup = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
-      const { schema } = options;
-      this._pending.set(id, { frame, sentOn: 0, resolve, reject, cleanup, schema });
+      this._pending.set(id, {
+        _frame: frame,
+        _sentOn: 0,
+        _resolve: resolve,
+        _reject: reject,
+        _cleanup: cleanup,
+        _schema: options.schema,
+      });
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort);
       // 0, Infinity and delays setTimeout cannot hold (over ~24.8 days) mean "no timeout".
       if (firesAfter(timeout))
         timer = setTimeout(
           () =>
-            this.settle(
+            this._settle(
               id,
               undefined,
-              new LifelineError(
+              fail(
                 'ERR_TIMEOUT',
                 DEV ? `Request "${type}" (${id}) got no reply within ${timeout} ms.` : '',
               ),
@@ -128,14 +126,14 @@ export class Requests {
   }
 
   /** The schema request `id`'s reply must pass, if it has one. */
-  schemaOf(id: string): StandardSchemaV1 | undefined {
-    return this._pending.get(id)?.schema;
+  _schemaOf(id: string): StandardSchemaV1 | undefined {
+    return this._pending.get(id)?._schema;
   }
 
   /** Registers how to take request `id`'s frame back out of the send queue when it settles. */
   queued(id: string, unqueue: () => void): void {
     const pending = this._pending.get(id);
-    if (pending) pending.unqueue = unqueue;
+    if (pending) pending._unqueue = unqueue;
   }
 
   /**
@@ -147,80 +145,78 @@ export class Requests {
       data: frame,
       bytes: byteLength(frame),
       at: now(),
-      onSend: () => this.sent(id, connection()),
-      onDrop: (reason) => this.settle(id, undefined, droppedError(type, id, reason)),
+      onSend: () => this._sent(id, connection()),
+      onDrop: (reason) => this._settle(id, undefined, droppedError(type, id, reason)),
     };
   }
 
   /** Records that request `id` went out on connection `connection`. */
-  sent(id: string, connection: number): void {
+  _sent(id: string, connection: number): void {
     const pending = this._pending.get(id);
     if (pending) {
-      pending.sentOn = connection;
-      pending.unqueue = undefined;
+      pending._sentOn = connection;
+      pending._unqueue = undefined;
     }
   }
 
   /** Settles request `id` once; later calls (duplicate replies) are ignored. Returns whether it was pending. */
-  settle(id: string, data: unknown, error?: Error): boolean {
+  _settle(id: string, data: unknown, error?: Error): boolean {
     const pending = this._pending.get(id);
     if (!pending) return false;
     this._pending.delete(id);
-    pending.cleanup();
+    pending._cleanup();
     // A request that settles while queued (timeout, abort, close) must not be sent, nor count
     // in `queued` and `bufferedAmount`.
-    pending.unqueue?.();
-    if (error) pending.reject(error);
-    else pending.resolve(data);
+    pending._unqueue?.();
+    if (error) pending._reject(error);
+    else pending._resolve(data);
     return true;
   }
 
-  /** Settles the request a reply envelope answers. */
-  reply(envelope: Envelope): boolean {
-    const { re, error } = envelope;
-    if (re === undefined) return false;
-    return this.settle(
-      re,
-      envelope.data,
-      error && new LifelineError('ERR_REMOTE', error.message, error),
-    );
+  /** Settles the request a reply envelope (one with `re`) answers. */
+  _reply({ re, data, error }: Envelope): void {
+    this._settle(re!, data, error && new LifelineError('ERR_REMOTE', error.message, error));
   }
 
-  /** Frames of requests sent on an earlier connection and still unanswered, to send again. */
-  *unanswered(connection: number): Generator<[string, unknown]> {
-    for (const [id, pending] of this._pending)
-      if (pending.sentOn > 0 && pending.sentOn < connection) yield [id, pending.frame];
+  /** Sends again, on `ws`, every request sent on an earlier connection and still unanswered. */
+  _resend(ws: WebSocket, connection: number): void {
+    for (const pending of this._pending.values())
+      if (pending._sentOn > 0 && pending._sentOn < connection) {
+        ws.send(pending._frame as SendData);
+        pending._sentOn = connection;
+      }
   }
 
   /** Rejects every pending request with `error`. */
-  rejectAll(error: LifelineError): void {
-    for (const id of [...this._pending.keys()]) this.settle(id, undefined, error);
+  _rejectAll(error: LifelineError): void {
+    for (const id of [...this._pending.keys()]) this._settle(id, undefined, error);
   }
 }
 
 /**
- * Why a new request cannot be made, if it cannot: the socket is disposed or closed (close()
+ * Throws when a new request cannot be made: the socket is disposed or closed (close()
  * rejected every pending request; one made after it would wait for a connect() that may
  * never come, so it settles now the same way), or `schema` is not a Standard Schema.
  */
-export function refused(
-  disposed: boolean,
-  status: Status,
-  type: string,
-  schema: unknown,
-): Error | undefined {
-  if (disposed) return fail('ERR_CLOSED', DEV ? 'The socket was disposed.' : '');
-  if (status === 'closing' || status === 'closed')
-    return fail(
+export function refuse(disposed: boolean, status: Status, type: string, schema: unknown): void {
+  if (disposed || status === 'closing' || status === 'closed')
+    throw fail(
       'ERR_CLOSED',
-      DEV ? `Cannot send request "${type}": the socket is ${status}. Call connect() first.` : '',
+      !DEV
+        ? ''
+        : disposed
+          ? 'The socket was disposed.'
+          : `Cannot send request "${type}": the socket is ${status}. Call connect() first.`,
     );
   if (
     schema !== undefined &&
     typeof (schema as StandardSchemaV1)?.['~standard']?.validate !== 'function'
   )
-    return invalid(`request("${type}").schema`, schema, DEV ? 'expected a Standard Schema v1' : '');
-  return undefined;
+    throw invalid(
+      DEV ? `request("${type}").schema` : '', // the name is only for the message
+      schema,
+      DEV ? 'expected a Standard Schema v1' : '',
+    );
 }
 
 /** Why a request whose frame left the queue unsent rejects. */
@@ -229,14 +225,16 @@ export function droppedError(
   id: string,
   reason: DropReason | 'cleared',
 ): LifelineError {
-  const what = DEV ? `Request "${type}" (${id})` : '';
   if (reason === 'expired')
-    return fail('ERR_TIMEOUT', DEV ? `${what} expired in the queue (queue.maxAge).` : '');
+    return fail(
+      'ERR_TIMEOUT',
+      DEV ? `Request "${type}" (${id}) expired in the queue (queue.maxAge).` : '',
+    );
   if (reason === 'cleared')
-    return fail('ERR_ABORTED', DEV ? `${what} was removed by clearQueue().` : '');
+    return fail('ERR_ABORTED', DEV ? `Request "${type}" (${id}) was removed by clearQueue().` : '');
   return fail(
     'ERR_QUEUE_FULL',
-    DEV ? `${what} was dropped because the send queue overflowed.` : '',
+    DEV ? `Request "${type}" (${id}) was dropped because the send queue overflowed.` : '',
   );
 }
 

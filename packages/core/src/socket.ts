@@ -99,47 +99,46 @@ export class Socket<
     if (!this._streams) {
       const streams = new StreamRegistry({
         // One id space with requests: servers dedupe by id.
-        nextId: () => this._requestIds().nextId(),
+        _nextId: () => this._requestIds().nextId(),
         // `persist`: where the previous page of this tab left the stream.
-        since: this._resumeAt,
-        encode: (envelope) => encodeWith(this._codec(), envelope),
-        live: () => this._liveTransport(),
-        error: (error) => this._emitError(error),
+        _since: this._resumeAt,
+        _encode: (envelope) => encodeWith(this._codec(), envelope),
+        _live: () => this._liveTransport(),
+        _error: (error) => this._emitError(error),
         // `streamSchemas` (validation/): made with the socket when it has any.
-        validation: this._inbound,
+        _validation: this._inbound,
       });
       this._streams = streams;
-      this._claims = (envelope) => streams.claim(envelope);
+      this._claims = (envelope) => streams._claim(envelope);
     }
-    return this._streams.subscribe(stream, handler, options);
+    return this._streams._subscribe(stream, handler, options);
   }
 
   /** `persist`: the positions to save on `pagehide`. */
   protected override _positions(): Array<[string, StreamPosition]> {
-    return this._streams?.positions() ?? [];
+    return this._streams?._positions() ?? [];
   }
 
   /** Subscriptions go first on every open (DESIGN §8), before resent requests and the queue. */
   protected override _flush(ws: WebSocket, generation: number): boolean {
-    this._streams?.open(ws);
+    this._streams?._open(ws);
     return super._flush(ws, generation);
   }
 
   protected override _settleAll(why: CloseInfo | 'closed' | 'disposed'): void {
     super._settleAll(why);
-    if (why === 'disposed') this._share?.dispose();
+    if (why !== 'disposed') return;
+    this._share?.dispose();
     const streams = this._streams;
-    if (why === 'disposed' && streams) {
-      this._streams = this._claims = undefined;
-      streams.dispose();
-    }
+    this._streams = this._claims = undefined;
+    streams?._dispose();
   }
 
   /** Leaving `open` voids the subscribes in flight; subscriptions wait for the next open. */
   protected override _to(next: Status): void {
     const previous = this._status;
     super._to(next);
-    if (previous === 'open') this._streams?.down();
+    if (previous === 'open') this._streams?._down();
   }
 }
 

@@ -17,17 +17,19 @@ import type { StandardSchemaV1 } from './validation/standard-schema';
 /** What a wire subscription asks of the registry that owns it. */
 export interface StreamHost {
   /** Sends a fresh subscribe for `state` from its position, if the connection is open. */
-  resubscribe(state: StreamState): void;
+  _resubscribe(state: StreamState): void;
   /** Forgets `state`; `unsubscribe`: tell the server, if the connection is open. */
-  remove(state: StreamState, unsubscribe: boolean): void;
+  _remove(state: StreamState, unsubscribe: boolean): void;
   /** Reports a problem no subscription can take (the socket's `error`). */
-  error(error: Error): void;
-  /** Validates a message with `schema`; the verdict comes to `state.checked`, in order. */
-  validate(state: StreamState, schema: StandardSchemaV1, envelope: Envelope): void;
+  _error(error: Error): void;
+  /** Validates a message with `schema`; the verdict comes to `state._checked`, in order. */
+  _validate(state: StreamState, schema: StandardSchemaV1, envelope: Envelope): void;
   /** Reports a message that failed its schema (`invalid`). */
-  invalid(envelope: Envelope, issues: Issues): void;
+  _invalid(envelope: Envelope, issues: Issues): void;
 }
 
+// Members only the core calls are `_`-prefixed: internal, and shortened by the production
+// build's property mangling (rollup.config.mjs).
 /** One stream's subscription on one socket, shared by its handles. */
 export class StreamState implements SharedStream {
   status: SubscriptionStatus = 'subscribing';
@@ -36,7 +38,7 @@ export class StreamState implements SharedStream {
   _awaiting: string | undefined;
   readonly _handles: Subscription[] = [];
   /** `streamSchemas`: this stream's schemas by message type. */
-  schemas: SchemaTable | undefined;
+  _schemas: SchemaTable | undefined;
   private _epoch: string | undefined;
   private _seq = '0';
   /**
@@ -65,7 +67,7 @@ export class StreamState implements SharedStream {
   }
 
   /** The subscribe request `id`: from the position, when there is one. */
-  frame(id: string): Envelope {
+  _frame(id: string): Envelope {
     const data: Record<string, unknown> = { stream: this.stream };
     if (this._epoch !== undefined) data.since = { epoch: this._epoch, seq: this._seq };
     if (this.data !== undefined) data.data = this.data;
@@ -73,22 +75,22 @@ export class StreamState implements SharedStream {
   }
 
   /** The connection ended: the subscribe in flight is void; the next open sends another. */
-  down(): void {
+  _down(): void {
     this._awaiting = undefined;
     this._to('subscribing');
   }
 
   /** The reply to the subscribe awaiting one. */
-  reply(envelope: Envelope): void {
+  _reply(envelope: Envelope): void {
     this._awaiting = undefined;
     const { error } = envelope;
-    if (error) return this.close(new LifelineError('ERR_REMOTE', error.message, error), false);
+    if (error) return this._close(new LifelineError('ERR_REMOTE', error.message, error), false);
     // Reading a property of a primitive gives undefined: no type check needed before.
     const d = envelope.data as { epoch?: unknown; seq?: unknown; recovered?: unknown } | null;
     const epoch = d?.epoch;
     const head = d?.seq;
     if (typeof epoch !== 'string' || !isSeq(head))
-      return this.close(
+      return this._close(
         fail(
           'ERR_INVALID_MESSAGE',
           DEV
@@ -109,7 +111,7 @@ export class StreamState implements SharedStream {
   }
 
   /** A stream message for this subscription. */
-  receive(envelope: Envelope): void {
+  _receive(envelope: Envelope): void {
     const { epoch, seq } = envelope;
     if (this._epoch === undefined) return; // before the first reply: the replay will bring it
     // A message that failed its schema is validated and reported again each time it comes
@@ -120,13 +122,13 @@ export class StreamState implements SharedStream {
       typeof seq === 'string' &&
       (follows(this._seq, seq) || (last !== this._seq && follows(last, seq)))
     ) {
-      const schema = this.schemas?.get(envelope.type);
-      if (schema) return this._host.validate(this, schema, envelope);
+      const schema = this._schemas?.get(envelope.type);
+      if (schema) return this._host._validate(this, schema, envelope);
       return this._deliver(envelope);
     }
     // Off the fast path: a duplicate, a gap, another epoch, or a malformed message.
     if (typeof epoch !== 'string' || !isSeq(seq))
-      return this._host.error(
+      return this._host._error(
         fail(
           'ERR_INVALID_MESSAGE',
           DEV
@@ -140,24 +142,24 @@ export class StreamState implements SharedStream {
     }
     // A subscribe already on its way (or the next open's) brings what is missing.
     if (this._awaiting !== undefined || this.status !== 'live') return;
-    this._host.resubscribe(this);
+    this._host._resubscribe(this);
     // Another epoch is not a gap to report: the reply says resync.
     if (epoch === this._epoch) this._fanout('gap', { from: nextSeq(last), to: previousSeq(seq) });
   }
 
   /** The verdict on a message that followed in order: delivered, or reported and skipped. */
-  checked(envelope: Envelope, checked: Checked): void {
+  _checked(envelope: Envelope, checked: Checked): void {
     if (this.status === 'closed') return;
     if (checked.issues) {
       this._handled = envelope.seq;
-      return this._host.invalid(envelope, checked.issues);
+      return this._host._invalid(envelope, checked.issues);
     }
     envelope.data = checked.value;
     this._deliver(envelope);
   }
 
   /** A handle leaves; the last one ends the subscription. */
-  leave(handle: Subscription): void {
+  _leave(handle: Subscription): void {
     const index = this._handles.indexOf(handle);
     if (index < 0) return;
     this._handles.splice(index, 1);
@@ -165,7 +167,7 @@ export class StreamState implements SharedStream {
     handle._closed = true;
     if (this._handles.length === 0) {
       this.status = 'closed';
-      this._host.remove(this, true);
+      this._host._remove(this, true);
     }
     fire(handle, 'status', 'closed', previous);
     handle.removeAllListeners();
@@ -175,15 +177,15 @@ export class StreamState implements SharedStream {
    * Ends the subscription for every handle: `error` (when given, reported on the socket if no
    * handle listens for it), then `status` closed; listeners are removed.
    */
-  close(error: LifelineError | undefined, unsubscribe: boolean): void {
+  _close(error: LifelineError | undefined, unsubscribe: boolean): void {
     const previous = this.status;
     if (previous === 'closed') return;
     this.status = 'closed';
-    this._host.remove(this, unsubscribe);
+    this._host._remove(this, unsubscribe);
     const handles = this._handles.splice(0);
     for (const handle of handles) handle._closed = true;
     if (error && !handles.some((handle) => handle.listenerCount('error') > 0))
-      this._host.error(error);
+      this._host._error(error);
     for (const handle of handles) {
       if (error) fire(handle, 'error', error);
       fire(handle, 'status', 'closed', previous);

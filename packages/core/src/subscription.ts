@@ -17,7 +17,7 @@ export interface SharedStream {
   readonly status: SubscriptionStatus;
   readonly position: StreamPosition | undefined;
   readonly duplicates: number;
-  leave(handle: Subscription): void;
+  _leave(handle: Subscription): void;
 }
 
 /**
@@ -77,7 +77,7 @@ export class Subscription<M extends MessageMap = Untyped> extends SafeEmitter<
    * handle of the stream. Calling it again does nothing.
    */
   unsubscribe(): void {
-    this._shared.leave(this);
+    this._shared._leave(this);
   }
 }
 

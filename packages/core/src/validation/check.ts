@@ -35,12 +35,15 @@ export const pending = (checked: Checked | Promise<Checked>): checked is Promise
 /** `ERR_INVALID_MESSAGE` with the issues; `what` names the message (development build only). */
 export function invalidError(what: string, issues: Issues): InvalidMessageError {
   const first = issues[0];
-  const where = first?.path?.length
-    ? ` at ${first.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}`
-    : '';
   const error = fail(
     'ERR_INVALID_MESSAGE',
-    DEV ? `${what} failed its schema: ${first?.message ?? 'invalid'}${where}.` : '',
+    DEV
+      ? `${what} failed its schema: ${first?.message ?? 'invalid'}${
+          first?.path?.length
+            ? ` at ${first.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}`
+            : ''
+        }.`
+      : '',
   ) as LifelineError & { issues: Issues };
   error.issues = issues;
   return error;

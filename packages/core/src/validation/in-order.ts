@@ -1,10 +1,12 @@
 // Keeps incoming envelopes in arrival order around asynchronous schemas: while one verdict is
 // pending, every later envelope waits here (validated or not), then runs in order once the
-// verdict is in. Synchronous verdicts never come here. `reset` (close, dispose) voids the
+// verdict is in. Synchronous verdicts never come here. `_reset` (close, dispose) voids the
 // pending verdict and what waits behind it: nothing is delivered afterwards.
 import type { Envelope } from '../envelope';
 import type { Checked } from './check';
 
+// Members only the core calls are `_`-prefixed: internal, and shortened by the production
+// build's property mangling (rollup.config.mjs).
 /** The order keeper of one socket. */
 export class InOrder {
   /** Envelopes waiting behind a pending verdict; `undefined` when nothing waits. */
@@ -12,23 +14,23 @@ export class InOrder {
   private _next = 0;
   /** Whether a verdict is pending (the held envelopes may not run). */
   private _waiting = false;
-  /** Bumped by `reset`: a verdict of an earlier generation is ignored. */
+  /** Bumped by `_reset`: a verdict of an earlier generation is ignored. */
   private _generation = 0;
 
   /** @param _deliver - routes one envelope as if it had just arrived */
   constructor(private readonly _deliver: (envelope: Envelope) => void) {}
 
-  /** Whether envelopes must wait (`hold`) instead of being delivered now. */
-  get holding(): boolean {
+  /** Whether envelopes must wait (`_hold`) instead of being delivered now. */
+  get _holding(): boolean {
     return this._held !== undefined;
   }
 
-  hold(envelope: Envelope): void {
+  _hold(envelope: Envelope): void {
     this._held!.push(envelope);
   }
 
   /** Waits for `verdict` before anything else: `then(verdict)`, then the held envelopes. */
-  wait(verdict: Promise<Checked>, then: (checked: Checked) => void): void {
+  _wait(verdict: Promise<Checked>, then: (checked: Checked) => void): void {
     this._held ??= [];
     this._waiting = true;
     const generation = this._generation;
@@ -41,7 +43,7 @@ export class InOrder {
   }
 
   /** Forgets the pending verdict and the held envelopes. */
-  reset(): void {
+  _reset(): void {
     this._generation++;
     this._held = undefined;
     this._next = 0;

@@ -23,66 +23,79 @@ import type { InvalidEvent } from './types';
 /** What the validation layer needs from its socket. */
 export interface InboundHost {
   /** Routes an envelope that arrived while a verdict was pending, in its turn. */
-  deliver(envelope: Envelope): void;
+  _deliver(envelope: Envelope): void;
   /** Emits `invalid`, or `error` (the second argument) when nobody listens for `invalid`. */
-  report(event: InvalidEvent, error: () => InvalidMessageError): void;
+  _report(event: InvalidEvent, error: () => InvalidMessageError): void;
 }
 
+// Members only the core calls are `_`-prefixed: internal, and shortened by the production
+// build's property mangling (rollup.config.mjs).
 /** The validation of one socket's incoming messages. */
 export class Inbound {
-  readonly order: InOrder;
+  readonly _order: InOrder;
 
   constructor(
     /** Schemas of plain messages, by type (`schemas`). */
-    readonly schemas: SchemaTable | undefined,
+    readonly _schemas: SchemaTable | undefined,
     /** Schemas of stream messages, by stream or pattern (`streamSchemas`). */
     private readonly _streams: Array<[string, SchemaTable]> | undefined,
     private readonly _host: InboundHost,
   ) {
-    this.order = new InOrder((envelope) => _host.deliver(envelope));
+    this._order = new InOrder((envelope) => _host._deliver(envelope));
   }
 
   /** The schemas of `stream`'s messages, by type. */
-  streamTable(stream: string): SchemaTable | undefined {
+  _streamTable(stream: string): SchemaTable | undefined {
     return this._streams && tableFor(this._streams, stream);
   }
 
   /** Validates `value`: `then` runs now for a synchronous schema, else in arrival order. */
-  run(schema: StandardSchemaV1, value: unknown, then: (checked: Checked) => void): void {
+  _run(schema: StandardSchemaV1, value: unknown, then: (checked: Checked) => void): void {
     const checked = check(schema, value);
-    if (pending(checked)) this.order.wait(checked, then);
+    if (pending(checked)) this._order._wait(checked, then);
     else then(checked);
   }
 
   /** A message of a type with a schema: `route` gets it with the output as its data. */
-  message(schema: StandardSchemaV1, envelope: Envelope, route: (envelope: Envelope) => void): void {
-    this.run(schema, envelope.data, (checked) => {
-      if (checked.issues) return this.invalid(envelope, checked.issues);
+  _message(
+    schema: StandardSchemaV1,
+    envelope: Envelope,
+    route: (envelope: Envelope) => void,
+  ): void {
+    this._run(schema, envelope.data, (checked) => {
+      if (checked.issues) return this._invalid(envelope, checked.issues);
       envelope.data = checked.value;
       route(envelope);
     });
   }
 
   /** A reply: to a request made with a `schema`, it resolves with the output, or rejects. */
-  reply(requests: Requests | undefined, envelope: Envelope): void {
+  _reply(requests: Requests | undefined, envelope: Envelope): void {
     const id = envelope.re!;
-    const schema = envelope.error ? undefined : requests?.schemaOf(id);
-    if (!schema) return void requests?.reply(envelope);
-    this.run(schema, envelope.data, (checked) => {
-      if (!checked.issues) return void requests!.settle(id, checked.value);
-      const what = DEV ? `The reply to request "${envelope.type}" (${id})` : '';
-      requests!.settle(id, undefined, invalidError(what, checked.issues));
+    const schema = envelope.error ? undefined : requests?._schemaOf(id);
+    if (!schema) return void requests?._reply(envelope);
+    this._run(schema, envelope.data, (checked) => {
+      if (!checked.issues) return void requests!._settle(id, checked.value);
+      const error = invalidError(
+        DEV ? `The reply to request "${envelope.type}" (${id})` : '',
+        checked.issues,
+      );
+      requests!._settle(id, undefined, error);
     });
   }
 
   /** Reports a message that failed its schema. */
-  invalid(envelope: Envelope, issues: Issues): void {
+  _invalid(envelope: Envelope, issues: Issues): void {
     const { type, stream } = envelope;
     const event: InvalidEvent = { type, issues, envelope };
     if (stream !== undefined) event.stream = stream;
-    const where = stream === undefined ? '' : ` on stream "${stream}"`;
-    this._host.report(event, () =>
-      invalidError(DEV ? `A "${type}" message${where} (not delivered)` : '', issues),
+    this._host._report(event, () =>
+      invalidError(
+        DEV
+          ? `A "${type}" message${stream === undefined ? '' : ` on stream "${stream}"`} (not delivered)`
+          : '',
+        issues,
+      ),
     );
   }
 }

@@ -19,7 +19,7 @@ export function schemaTable(name: string, given: unknown): SchemaTable | undefin
     if (schema === undefined) continue;
     if (typeof (schema as StandardSchemaV1 | null)?.['~standard']?.validate !== 'function')
       throw invalid(
-        `${name}.${type}`,
+        DEV ? `${name}.${type}` : '', // the name is only for the message
         schema,
         DEV ? 'expected a Standard Schema v1 (zod, valibot, arktype, …)' : '',
       );
@@ -40,7 +40,7 @@ export function streamTables(given: unknown): Array<[string, SchemaTable]> | und
   const tables: Array<[string, SchemaTable]> = [];
   for (const pattern of Object.keys(given)) {
     const table = schemaTable(
-      `streamSchemas["${pattern}"]`,
+      DEV ? `streamSchemas["${pattern}"]` : '', // the name is only for error messages
       (given as Record<string, unknown>)[pattern],
     );
     if (table) tables.push([pattern, table]);
@@ -63,17 +63,18 @@ export function tableFor(
 
 /** Whether `name` matches the glob `pattern`, whose only wildcard is `*`. */
 export function matches(pattern: string, name: string): boolean {
-  const parts = pattern.split('*');
-  if (parts.length === 1) return pattern === name;
-  const last = parts[parts.length - 1]!;
-  if (!name.startsWith(parts[0]!) || name.length < parts[0]!.length + last.length) return false;
-  if (!name.endsWith(last)) return false;
-  let at = parts[0]!.length;
-  const end = name.length - last.length;
-  for (let i = 1; i < parts.length - 1; i++) {
-    const found = name.indexOf(parts[i]!, at);
-    if (found < 0 || found + parts[i]!.length > end) return false;
-    at = found + parts[i]!.length;
+  const [head, ...middle] = pattern.split('*') as [string, ...string[]];
+  const tail = middle.pop();
+  if (tail === undefined) return pattern === name;
+  const end = name.length - tail.length; // where the tail starts
+  if (end < head.length || !name.startsWith(head) || !name.endsWith(tail)) return false;
+  // Each middle part at its first place after the previous one: the leftmost fit leaves the
+  // most room for the rest.
+  let at = head.length;
+  for (const part of middle) {
+    at = name.indexOf(part, at);
+    if (at < 0 || at + part.length > end) return false;
+    at += part.length;
   }
   return true;
 }
