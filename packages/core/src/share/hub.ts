@@ -46,7 +46,7 @@ export function createHub(
   const links = new Map<string, number>();
   /** Request id → the transport that sent it (replies go back there only) and, for a
    * subscribe, its stream (the reply tells the stream's head). */
-  const routes = new Map<string, [string, string?]>();
+  const routes = new Map<string, [string, string | false]>();
   /** Stream → the transports subscribed to it. */
   const streams = new Map<string, Set<string>>();
   /** Stream → the newest position the real connection delivered. */
@@ -83,9 +83,13 @@ export function createHub(
   /** Remembers the newest position of `stream` delivered on this connection. */
   const head = (stream: string, position: unknown) => {
     const { epoch, seq } = (position ?? {}) as Partial<Position>;
-    if (typeof epoch !== 'string' || typeof seq !== 'string') return;
     const last = heads.get(stream);
-    if (!last || last.epoch !== epoch || compareSeq(seq, last.seq) > 0)
+    // A position of another epoch starts over; within one, only a later one counts.
+    if (
+      typeof epoch === 'string' &&
+      typeof seq === 'string' &&
+      (last?.epoch !== epoch || compareSeq(seq, last.seq) > 0)
+    )
       heads.set(stream, { epoch, seq });
   };
 
@@ -188,7 +192,7 @@ export function createHub(
         const stream = data?.stream;
         const subscribe = envelope?.type === 'subscribe' && typeof stream === 'string';
         if (envelope?.id !== undefined) {
-          routes.set(envelope.id, [t, subscribe ? (stream as string) : undefined]);
+          routes.set(envelope.id, [t, subscribe && stream]);
           if (subscribe) {
             const last = heads.get(stream);
             streams.set(stream, (streams.get(stream) ?? new Set()).add(t));

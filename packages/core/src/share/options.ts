@@ -20,15 +20,16 @@ export function shareName(url: UrlInput, share: unknown): string | undefined {
     throw invalid('share', share, DEV ? 'expected true, false or { name }' : '');
   // `true.name` is undefined: the URL names it.
   const name = (share as ShareOptions).name;
-  if (name === undefined) {
-    if (typeof url !== 'function') return resolveUrl(url);
+  if (name === undefined && typeof url !== 'function') return resolveUrl(url);
+  if (typeof name !== 'string' || !name)
     throw invalid(
       'share.name',
       name,
-      DEV ? 'required when the URL is a function: tabs must agree on one name' : '',
+      DEV
+        ? name === undefined
+          ? 'required when the URL is a function: tabs must agree on one name'
+          : 'expected a non-empty string'
+        : '',
     );
-  }
-  if (typeof name !== 'string' || !name)
-    throw invalid('share.name', name, DEV ? 'expected a non-empty string' : '');
   return name;
 }

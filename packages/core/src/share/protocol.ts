@@ -43,14 +43,13 @@ export interface ShareMessage {
 
 /** Whether `m` is a message of this version that a tab can act on. */
 export function isShareMessage(m: unknown): m is ShareMessage {
-  const { v, k, n, t, to } = (m ?? 0) as Record<string, unknown>;
+  const { v, k, n, t = '', to = [] } = (m ?? 0) as Record<string, unknown>;
   return (
     v === SHARE_VERSION &&
-    typeof k === 'string' &&
-    /^[bomxpafc]$/.test(k) &&
+    [...'bomxpafc'].includes(k as string) && // a string of one of these letters
     (k === 'p' || typeof n === 'number') &&
-    (t === undefined || typeof t === 'string') &&
-    (to === undefined || Array.isArray(to))
+    typeof t === 'string' &&
+    Array.isArray(to)
   );
 }
 

@@ -8,12 +8,13 @@
 // hub's real connection, so the socket's own queue, request resend, subscriptions and
 // backoff do the rest exactly as without sharing.
 import { now } from '../clock';
+import { DEV } from '../dev';
 import type { NativeConstructor, WebSocketConstructor, WebSocketLike } from '../options';
 import type { UrlInput } from '../url';
 import { BEACON_MS, createHub, type Hub } from './hub';
 import { shareName } from './options';
 import { isShareMessage, SHARE_VERSION, type ShareMessage, toHub } from './protocol';
-import { tabLock } from './tab-lock';
+import { tabsAlive } from './tab-lock';
 import type { LockManagerLike, ShareHost, ShareSession } from './types';
 
 type Handler = ((event: never) => void) | null;
@@ -30,11 +31,13 @@ export function shareSession(
   const name = shareName(url, options.share);
   // Browser globals are read only when sharing is asked for (server-side rendering reads none).
   if (name === undefined) return undefined;
-  const locks = globalThis.navigator?.locks;
+  const locks = globalThis.navigator?.locks as LockManagerLike | undefined;
   if (!locks || !globalThis.BroadcastChannel) return undefined;
   const WS = (options.WebSocket ?? globalThis.WebSocket) as NativeConstructor;
   const key = `lifeline:${name}`;
-  const tab = tabLock(locks as LockManagerLike, key);
+  // This tab's lock `<key>:tab:<id>`, held while it takes part: see tab-lock.ts.
+  const tabId = Math.random().toString(36).slice(2);
+  let freeTab: (() => void) | undefined;
   let count = 0;
   // A leader silent 2 beacons is asked for one; silent 3 (plus up to 0.5 s), replaced. (Not
   // module constants: a bundle of the smaller entry would keep them.)
@@ -63,7 +66,7 @@ export function shareSession(
     declare onerror: Handler;
     declare onclose: Handler;
     /** Unique in the origin. */
-    readonly _id = `${tab._id}.${++count}`;
+    readonly _id = `${tabId}.${++count}`;
     /** The term of the hub it attached to; 0 while waiting for a leader. */
     _term = 0;
 
@@ -117,10 +120,9 @@ export function shareSession(
   };
 
   const resign = () => {
-    const leading = hub;
-    if (!leading) return;
+    if (!hub) return;
+    hub._stop();
     hub = undefined;
-    leading._stop();
     release?.();
     host?.role('follower');
   };
@@ -141,27 +143,25 @@ export function shareSession(
   const campaign = (steal?: boolean): void => {
     if (!channel || release) return;
     abort?.abort();
-    const mine = steal ? undefined : new AbortController();
-    abort = mine;
+    abort = steal ? undefined : new AbortController();
     let held = false;
     // Released or stolen (rejected): either way this tab no longer leads.
     const end = () => {
       if (!held) return; // a request aborted while queued
-      held = false;
       release = undefined;
       resign();
       campaign();
     };
-    (locks as LockManagerLike)
-      .request(key, mine ? { signal: mine.signal } : { steal }, () => {
+    locks
+      .request(key, abort ? { signal: abort.signal } : { steal }, () => {
         if (!channel) return undefined;
         held = true;
         return new Promise<void>((resolve) => {
           release = resolve;
-          if (channel && !hub) {
+          if (!hub) {
             // Later than every term heard, and than any this origin had (wall clock: it
             // orders leaderships across tabs, even with a tab that never heard the last one).
-            hub = createHub(Math.max(term + 1, Date.now()), post, WS, tab._alive);
+            hub = createHub(Math.max(term + 1, Date.now()), post, WS, () => tabsAlive(locks, key));
             host?.role('leader');
           }
         });
@@ -173,7 +173,7 @@ export function shareSession(
    * Posts to the other tabs, and to this one (its hub or its transports) a microtask later.
    * A message only this tab's hub or transports can take does not go to the other tabs.
    */
-  function post(m: ShareMessage): void {
+  const post = (m: ShareMessage): void => {
     if (!channel) return;
     m.v = SHARE_VERSION;
     const local = toHub(m)
@@ -181,12 +181,13 @@ export function shareSession(
       : m.to?.every((t) => transports.has(t));
     if (!local) channel.postMessage(m);
     queueMicrotask(() => receive(m));
-  }
+  };
 
   const receive = (m: unknown) => {
     if (!channel) return;
     if (!isShareMessage(m)) {
-      session._ignored++;
+      // Only a development build can read the count (production renames `_` members).
+      if (DEV) session._ignored++;
       return;
     }
     const k = m.k;
@@ -203,7 +204,7 @@ export function shareSession(
       term = n;
       if (hub && hub._term < n) resign();
       for (const transport of [...transports.values()]) {
-        if (transport._term === n || !channel) continue;
+        if (!channel) continue;
         if (transport.readyState === 1) closed(transport, 1006, 'leader changed');
         else attach(transport); // still waiting: it asks the new leader instead
       }
@@ -213,14 +214,13 @@ export function shareSession(
     // Without `to`: every transport of the term (a frame reaches the open ones only).
     for (const transport of m.to ? m.to.map((t) => transports.get(t)) : [...transports.values()]) {
       if (transport?._term !== n) continue;
-      const state = transport.readyState;
       if (k === 'x') closed(transport, m.c!, m.r!, m.l, m.x);
-      else if (k === 'o' && !state) {
+      else if (k === 'o' && !transport.readyState) {
         transport.readyState = 1;
         transport.protocol = m.p!;
         transport.extensions = m.e!;
         fire(transport, 'open');
-      } else if (k === 'm' && state === 1) {
+      } else if (k === 'm' && transport.readyState === 1) {
         const d = m.d;
         const blob = transport.binaryType === 'blob' && d instanceof ArrayBuffer;
         fire(transport, 'message', { data: blob ? new Blob([d]) : d });
@@ -244,9 +244,11 @@ export function shareSession(
     const mine = new BroadcastChannel(key);
     channel = mine;
     // Asked for before any message of this tab goes out; kept until it leaves.
-    tab._hold(() => channel === mine);
+    locks.request(`${key}:tab:${tabId}`, {}, () =>
+      channel === mine ? new Promise<void>((resolve) => (freeTab = resolve)) : undefined,
+    );
     channel.onmessage = (event) => receive(event.data);
-    channel.onmessageerror = () => session._ignored++;
+    if (DEV) channel.onmessageerror = () => session._ignored++;
     heard = now();
     timer = setInterval(watch, BEACON_MS);
     campaign();
@@ -263,13 +265,11 @@ export function shareSession(
     resign();
     abort?.abort();
     release?.();
-    tab._free(); // a later grant for this channel lets go at once (see `up`)
+    freeTab?.(); // a later grant for this channel lets go at once (see `up`)
     clearInterval(timer);
     channel.close();
     channel = undefined;
   };
-
-  const page = (event: Event) => (event.type === 'pageshow' ? up() : down());
 
   const session: ShareSession = {
     // The hub exists exactly while this tab leads.
@@ -280,13 +280,13 @@ export function shareSession(
     _ignored: 0,
     start(socketHost) {
       host = socketHost;
-      addEventListener('pagehide', page);
-      addEventListener('pageshow', page);
+      addEventListener('pagehide', down);
+      addEventListener('pageshow', up);
       up();
     },
     dispose() {
-      removeEventListener('pagehide', page);
-      removeEventListener('pageshow', page);
+      removeEventListener('pagehide', down);
+      removeEventListener('pageshow', up);
       down();
       host = undefined;
     },
