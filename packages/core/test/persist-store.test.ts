@@ -137,7 +137,7 @@ describe('persist store', () => {
     await tick();
     expect(put).toHaveBeenCalledTimes(1);
     expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual(['kept']);
-    expect(kept.gone).toBeUndefined();
+    expect(kept._gone).toBeUndefined();
     s.remove(s.add('gone too'));
     await tick();
     expect(put).toHaveBeenCalledTimes(1);

@@ -1,5 +1,5 @@
 // Helpers of the persist unit tests: a fresh fake IndexedDB per test (fake-indexeddb), and a
-// small Web Locks manager (exclusive locks, `query`) that can be installed as
+// small Web Locks manager (exclusive locks, `signal`, `query`) that can be installed as
 // `navigator.locks`, so the tests can say which owners are alive.
 import { IDBFactory } from 'fake-indexeddb';
 import { vi } from 'vitest';
@@ -11,21 +11,51 @@ export class FakeLocks {
   readonly held = new Set<string>();
   private readonly _waiting = new Map<string, Grant[]>();
 
-  request(name: string, fn: (lock: { name: string }) => unknown): Promise<unknown> {
+  request(
+    name: string,
+    ...args: [Grant] | [{ signal?: AbortSignal }, (lock: { name: string }) => unknown]
+  ): Promise<unknown> {
+    const fn = (args.length === 1 ? args[0] : args[1]) as (lock: { name: string }) => unknown;
+    const signal = args.length === 2 ? args[0].signal : undefined;
     return new Promise((resolve, reject) => {
+      // Released before the request settles: whatever its caller does next finds it free.
+      const release = () => {
+        this.held.delete(name);
+        this._waiting.get(name)?.shift()?.();
+      };
       const grant = () => {
         this.held.add(name);
         Promise.resolve()
           .then(() => fn({ name }))
-          .then(resolve, reject)
-          .finally(() => {
-            this.held.delete(name);
-            this._waiting.get(name)?.shift()?.();
-          });
+          .then(
+            (value) => {
+              release();
+              resolve(value);
+            },
+            (error) => {
+              release();
+              reject(error);
+            },
+          );
       };
-      if (!this.held.has(name) && !this._waiting.get(name)?.length) grant();
-      else this._waiting.set(name, [...(this._waiting.get(name) ?? []), grant]);
+      if (!this.held.has(name) && !this._waiting.get(name)?.length) return grant();
+      this._waiting.set(name, [...(this._waiting.get(name) ?? []), grant]);
+      // Aborted while waiting: it leaves the queue and rejects (as the Web Locks API does).
+      signal?.addEventListener('abort', () => {
+        const waiting = this._waiting.get(name) ?? [];
+        if (!waiting.includes(grant)) return;
+        this._waiting.set(
+          name,
+          waiting.filter((g) => g !== grant),
+        );
+        reject(new DOMException('aborted', 'AbortError'));
+      });
     });
+  }
+
+  /** Requests waiting for a lock that is held (a leader waiting for an owner to go). */
+  waiting(name: string): number {
+    return this._waiting.get(name)?.length ?? 0;
   }
 
   async query(): Promise<{ held: Array<{ name: string }> }> {

@@ -412,6 +412,78 @@ describe('persist: the outbox across a reload', () => {
   });
 });
 
+describe('persist: with share', () => {
+  it("a follower takes back only what its own tab's earlier pages left; once it leads, an open connection takes the rest", async () => {
+    sessionStorage.setItem('lifeline-persist:tab', 'this-tab'); // as an earlier page left it
+    const record = (o: string, d: string) => ({ v: 1, o, at: Date.now(), d });
+    await writeRecords('app', [
+      [[1, 'other-tab.a-1', 1], record('other-tab.a-1', 'other tab')],
+      [[2, 'this-tab.b-1', 1], record('this-tab.b-1', 'earlier page')],
+      [[3, 'b-2', 1], record('b-2', 'older version')], // an owner without a tab: not its own
+    ]);
+    let role = 'follower';
+    const s = socket();
+    Object.defineProperty(s, 'role', { get: () => role }); // as `share` reports it
+    expect(await restoredOf(s)).toEqual({ messages: 1, requests: 0 });
+    const restored = vi.fn();
+    s.on('restored', restored);
+    const first = await open(s);
+    await expect
+      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { o: string }).o))
+      .toEqual(['other-tab.a-1', 'b-2']);
+    expect(first.sent).toEqual(['earlier page']);
+    expect(restored).not.toHaveBeenCalled(); // its connection opened: still not its to take
+    role = 'leader';
+    first.serverClose(1006, '', false);
+    const second = await open(s);
+    await until(() => second.sent.length === 2);
+    expect(second.sent).toEqual(['other tab', 'older version']);
+    expect(restored.mock.calls).toEqual([[{ messages: 2, requests: 0 }]]);
+    await expect.poll(() => outboxRecords('app')).toEqual([]);
+  });
+
+  /** A socket (`autoConnect: false`) whose queued `data` is written; resolves to its owner lock. */
+  async function liveOwner(data: string): Promise<[Socket, string]> {
+    const other = socket({ autoConnect: false });
+    await restoredOf(other);
+    other.send(data);
+    await expect.poll(() => outboxRecords('app')).toHaveLength(1);
+    const [row] = await outboxRecords('app');
+    return [other, `lifeline-persist:app:${(row![1] as { o: string }).o}`];
+  }
+
+  it('the leader waits for a live owner to go, then takes its entries at once, on the open connection', async () => {
+    const [other, lock] = await liveOwner('from a live tab');
+    const leader = socket();
+    Object.defineProperty(leader, 'role', { get: () => 'leader' });
+    expect(await restoredOf(leader)).toEqual({ messages: 0, requests: 0 }); // alive: left
+    await until(() => locks.waiting(lock) === 1);
+    const ws = await open(leader);
+    const taken = restoredOf(leader);
+    other.dispose(); // the tab closed: no reconnect needed for the leader to notice
+    expect(await taken).toEqual({ messages: 1, requests: 0 });
+    await until(() => ws.sent.length === 1);
+    expect(ws.sent).toEqual(['from a live tab']);
+    expect(locks.waiting(lock)).toBe(0);
+    await expect.poll(() => outboxRecords('app')).toEqual([]);
+  });
+
+  it('a solo socket does not wait for live owners (as without share); a wait ends with dispose()', async () => {
+    const [, lock] = await liveOwner('from a live tab');
+    const solo = socket();
+    expect(await restoredOf(solo)).toEqual({ messages: 0, requests: 0 });
+    await open(solo);
+    await tick();
+    expect(locks.waiting(lock)).toBe(0);
+    const leader = socket({ autoConnect: false });
+    Object.defineProperty(leader, 'role', { get: () => 'leader' });
+    await restoredOf(leader);
+    await until(() => locks.waiting(lock) === 1);
+    leader.dispose();
+    expect(locks.waiting(lock)).toBe(0);
+  });
+});
+
 describe('persist: no storage', () => {
   it('without IndexedDB the socket works in memory and emits one ERR_STORAGE', async () => {
     vi.stubGlobal('indexedDB', undefined);

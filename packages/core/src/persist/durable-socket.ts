@@ -14,6 +14,7 @@ import type {
   JsonRequestMap,
   MessageMap,
   ReplyEvent,
+  Role,
   StreamPosition,
   Untyped,
 } from '../types';
@@ -22,6 +23,7 @@ import { resolvePersist, underlying } from './options';
 import { loadPositions, savePositions } from './positions';
 import type { DurableEntry, Entry } from './record';
 import { type Claimed, DurableStore } from './store';
+import { tabId } from './tab';
 
 /**
  * {@link MessagingSocket} plus the `persist` option; `Socket` builds on it. Not exported:
@@ -51,22 +53,30 @@ export class DurableSocket<
     super(url, persist ? underlying(options!, persist) : options);
     if (!persist) return;
     const { name } = persist;
-    // The owner id is a request id: unique across tabs and reloads. When storage is
-    // unavailable, the socket goes on in memory and says so, once.
-    const store = new DurableStore(name, this._requestIds().nextId(), (error) => {
-      if (!this._disposed)
-        this._emitError(
-          new LifelineError(
-            'ERR_STORAGE',
-            DEV
-              ? `persist "${name}": storage is unavailable (${(error as Error)?.message ?? error}); what waits to be sent is kept in memory only and will not survive a reload.`
-              : '',
-            undefined,
-            error,
-          ),
-        );
-    });
+    // The owner id: this tab's id (the same after a reload), then a request id, unique across
+    // tabs and reloads. When storage is unavailable, the socket goes on in memory and says
+    // so, once.
+    const store = new DurableStore(
+      name,
+      `${tabId()}.${this._requestIds().nextId()}`,
+      (error) => {
+        if (!this._disposed)
+          this._emitError(
+            new LifelineError(
+              'ERR_STORAGE',
+              DEV
+                ? `persist "${name}": storage is unavailable (${(error as Error)?.message ?? error}); what waits to be sent is kept in memory only and will not survive a reload.`
+                : '',
+              undefined,
+              error,
+            ),
+          );
+      },
+      // With `share` (`Socket` has `role`), what gone tabs left is the leader's to send.
+      () => (this as { role?: Role }).role,
+    );
     this._store = store;
+    store.onGone = () => this._adopt();
     // Plain messages the store keeps leave it when they leave the queue (sent or dropped);
     // requests and restored entries have their own `onSend`/`onDrop`.
     this._outbox(this._o.queue as OutboxLimits).onLeave = (message) => {
@@ -136,19 +146,13 @@ export class DurableSocket<
 
   /**
    * Each connection that opens takes over what instances gone since (another tab of the name
-   * that closed, with or without sharing) left: it goes out on this connection.
+   * that closed) left: it goes out on this connection. With `share`, a follower takes only
+   * its own tab's; a tab that becomes leader reconnects through its own hub, so that open
+   * takes over the rest (and from then on, what live owners leave when they go: `onGone`).
    */
   protected override _started(): void {
     super._started();
-    const store = this._store;
-    if (!store || this._restoring) return; // the restore claims for the first connection
-    store.adopt().then((found) => {
-      if (!found || found.entries.length + found.corrupt === 0 || this._disposed) return;
-      this._requeue(found);
-      // On this connection if it is still the open one; else the next one's flush takes them.
-      const ws = this._liveTransport();
-      if (ws) super._flush(ws, this._connection);
-    });
+    if (!this._restoring) this._adopt(); // the restore claims for the first connection
   }
 
   protected override _attempt(): void {
@@ -162,6 +166,17 @@ export class DurableSocket<
   }
 
   // ── Internals ────────────────────────────────────────────────────────────────────
+
+  /** Takes over what gone instances left; it goes out now if the socket is open. */
+  private _adopt(): void {
+    this._store?.adopt().then((found) => {
+      if (!found || found.entries.length + found.corrupt === 0 || this._disposed) return;
+      this._requeue(found);
+      // On this connection if it is still the open one; else the next one's flush takes them.
+      const ws = this._liveTransport();
+      if (ws) super._flush(ws, this._connection);
+    });
+  }
 
   /** What the outbox held goes first in the queue, then attempts may start. */
   private _restore(found: Claimed | undefined): void {

@@ -30,8 +30,9 @@ export interface BatchRecord {
   /** Format version. */
   v: 2;
   /**
-   * Owner: the socket instance that sends them (its Web Lock says whether it is alive). Not
-   * checked on reading: an owner that is not a live lock's is a gone one.
+   * Owner: the socket instance that sends them (its Web Lock says whether it is alive), as
+   * `<tab>.<instance>` (tab.ts). Not checked on reading: an owner that is not a live lock's
+   * is a gone one.
    */
   o: string;
   /** Each entry's time: one number when they share it (the entries of one task do). */
@@ -120,39 +121,39 @@ export interface Batch {
    * Entries: a queued message added by `keep` is its own entry (its time is the batch's), and
    * `undefined` once it has left the queue.
    */
-  items: Array<Entry | QueuedMessage | undefined>;
+  _items: Array<Entry | QueuedMessage | undefined>;
   /** When the task that made it began adding (ms since the epoch; 0 for one claimed). */
   at: number;
   /** How many items went since it was last cut down to the live ones. */
-  gone: number;
-  /** Listed in `_dirty`: written (or rewritten, or deleted) at the end of the task. */
-  dirty: boolean;
-  /** Kept messages still queued, and where the oldest of them may be (at `next` or later). */
-  left: number;
-  next: number;
+  _gone: number;
+  /** Listed in the store's `_writes`: written (or rewritten, or deleted) at the task's end. */
+  _dirty: boolean;
+  /** Kept messages still queued, and where the oldest of them may be (at `_next` or later). */
+  _left: number;
+  _next: number;
 }
 
 /** An empty batch of time `at` (0 for one claimed), stored under `k` if given. */
 export const batch = (at: number, k?: IDBValidKey): Batch => ({
   k,
-  items: [],
+  _items: [],
   at,
-  gone: 0,
-  dirty: false,
-  left: 0,
-  next: 0,
+  _gone: 0,
+  _dirty: false,
+  _left: 0,
+  _next: 0,
 });
 
-/** An outbox entry, in its batch (`gone` once sent, answered or dropped). */
+/** An outbox entry, in its batch (`_gone` once sent, answered or dropped). */
 export interface Entry {
   r: DurableEntry;
   b: Batch;
-  gone?: boolean;
+  _gone?: boolean;
 }
 
 /** Whether `item` is still to be sent. */
 export const live = (item: Entry | QueuedMessage | undefined): item is Entry | QueuedMessage =>
-  item !== undefined && !(item as Entry).gone;
+  item !== undefined && !(item as Entry)._gone;
 
 /**
  * The record of batch `b` (not empty, every item live): one column each, the time once if
@@ -160,7 +161,7 @@ export const live = (item: Entry | QueuedMessage | undefined): item is Entry | Q
  * `put` clones it faster than one built by `+=` by more than the join costs.
  */
 export function recordOf(owner: string, b: Batch): BatchRecord {
-  const items = b.items;
+  const items = b._items;
   const count = items.length;
   const frames: SendData[] = [];
   const lengths = new Uint32Array(count);

@@ -1,8 +1,9 @@
 // The durable outbox: one IndexedDB database per `persist.name`, shared by the tabs of the
 // origin. Each socket instance holds a Web Lock of its own while it lives; a record belongs
 // to the instance that wrote or claimed it, so another tab takes it over only once that lock
-// is gone (the tab closed, reloaded or crashed). Claims run under one lock per name, so two
-// tabs starting together never both take a record.
+// is gone (the tab closed, reloaded or crashed), and only if its role lets it (claim.ts).
+// Claims run under one lock per name, so two tabs starting together never both take a
+// record.
 //
 // `send()` stays synchronous: an entry joins the batch of the current task, and a microtask
 // at the end of the task writes it as ONE record, in one transaction, with the removals of the
@@ -11,15 +12,11 @@
 // a queued send: the queue's message is the entry as it is (a field added to it would cost an
 // allocation), and a batch is listed for writing once, not once per send.
 import type { QueuedMessage, SendData } from '../queue';
-import { type Batch, batch, type Entry, live, readRecord, recordOf } from './record';
+import type { Role } from '../types';
+import { type Claimed, type ClaimResult, claim, STORE } from './claim';
+import { type Batch, batch, type Entry, live, recordOf } from './record';
 
-const STORE = 'outbox';
-
-/** What a start found: entries now ours, in send order, and how many were unreadable (deleted). */
-export interface Claimed {
-  entries: Entry[];
-  corrupt: number;
-}
+export type { Claimed } from './claim';
 
 const openDb = (name: string): Promise<IDBDatabase> =>
   new Promise((resolve, reject) => {
@@ -29,45 +26,6 @@ const openDb = (name: string): Promise<IDBDatabase> =>
     request.onerror = () => reject(request.error);
   });
 
-/**
- * Takes every record whose owner is not `alive` (rewrites it with its new owner, without what
- * is unreadable), and deletes what holds nothing sendable. `last` is the newest key time
- * seen. Expired entries are taken too: the queue drops them, reported, like any message too
- * old to send.
- */
-function claim(
-  db: IDBDatabase,
-  alive: (owner: unknown) => boolean,
-  owner: string,
-): Promise<Claimed & { last: number }> {
-  const found = { entries: [] as Entry[], corrupt: 0, last: 0 };
-  const tx = db.transaction(STORE, 'readwrite');
-  const cursor = tx.objectStore(STORE).openCursor();
-  cursor.onsuccess = () => {
-    const c = cursor.result;
-    if (!c) return;
-    // Keys are [time, owner, n]; anything else counts as time 0.
-    found.last = Math.max(found.last, +(c.key as number[])[0]! || 0);
-    const read = readRecord(c.value);
-    // A live owner's record is left alone, corrupt entries too: it rewrites them itself.
-    if (read.entries.length > 0 && alive(read.owner)) return c.continue();
-    found.corrupt += read.bad;
-    if (read.entries.length === 0) c.delete();
-    else {
-      const b = batch(0, c.key);
-      const entries = read.entries.map((r): Entry => ({ r, b }));
-      b.items = entries;
-      c.update(recordOf(owner, b));
-      found.entries.push(...entries);
-    }
-    c.continue();
-  };
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve(found);
-    tx.onabort = () => reject(tx.error);
-  });
-}
-
 /** The outbox of one socket instance. Failures are reported once through `fail`. */
 export class DurableStore {
   /** Set once the claim is done: writes wait for it, so they carry a held owner lock. */
@@ -76,7 +34,7 @@ export class DurableStore {
   /** The batch of the current task, not written yet. */
   private _batch: Batch | undefined;
   /** Batches to write: new ones, and written ones that lost entries since (each once). */
-  private _dirty: Batch[] = [];
+  private _writes: Batch[] = [];
   /** Batches with messages `keep` added that are still queued, oldest first. */
   private _kept: Batch[] = [];
   private _flushing = false;
@@ -94,7 +52,15 @@ export class DurableStore {
     private readonly _owner: string,
     /** Told of the first failure; unset after it, which stops every later write. */
     private _fail: ((error: unknown) => void) | undefined,
+    /** With `share`: this tab's role, read at each claim (what it may take, claim.ts). */
+    private readonly _role?: () => Role | undefined,
   ) {}
+
+  /** The leader's claims wait for live owners to go: then this is called (to claim again). */
+  onGone: (() => void) | undefined;
+  /** Ends the waits on owner locks (at close). */
+  private readonly _watching = new AbortController();
+  private readonly _watched = new Set<string>();
 
   /**
    * Opens the database, takes this instance's lock and claims what instances that are gone
@@ -147,13 +113,34 @@ export class DurableStore {
   }
 
   /** Claims under the lock of the name, so two instances never take the same record. */
-  private async _claim(db: IDBDatabase): Promise<Claimed & { last: number }> {
-    const locks = navigator.locks;
+  private async _claim(db: IDBDatabase): Promise<ClaimResult> {
     const lock = `lifeline-persist:${this.name}`;
-    return await locks.request(lock, async () => {
-      const held = new Set((await locks.query()).held?.map((l) => l.name));
-      return claim(db, (o) => held.has(`${lock}:${o}`), this._owner);
-    });
+    const role = this._role?.();
+    return await navigator.locks.request(lock, () =>
+      claim(db, lock, this._owner, role, (name) => {
+        if (role === 'leader') this._watch(name);
+      }),
+    );
+  }
+
+  /**
+   * Waits for the owner lock `name` to be free (its instance gone; one wait per lock), then
+   * calls `onGone`. The grant is released at once, and the request settles only after that,
+   * so the claim that follows finds it free. `close` ends every wait (aborted: ignored).
+   */
+  private _watch(name: string): void {
+    const watched = this._watched;
+    if (watched.has(name)) return;
+    watched.add(name);
+    navigator.locks
+      .request(name, { signal: this._watching.signal }, () => {})
+      .then(
+        () => {
+          watched.delete(name);
+          this.onGone?.();
+        },
+        () => {},
+      );
   }
 
   /**
@@ -164,10 +151,10 @@ export class DurableStore {
     const b = this._current();
     const at = b?.at ?? Date.now();
     const entry: Entry = {
-      r: id === undefined ? { at, d: data } : { at, d: data, i: id, y: type as string },
+      r: { at, d: data, i: id, y: type }, // a plain message's `i` is undefined
       b: b ?? batch(at),
     };
-    b?.items.push(entry); // else failed or closed: the entry lives in memory only
+    b?._items.push(entry); // else failed or closed: the entry lives in memory only
     return entry;
   }
 
@@ -178,14 +165,14 @@ export class DurableStore {
   keep(message: QueuedMessage): void {
     const b = this._current();
     if (!b) return;
-    if (b.left++ === 0) this._kept.push(b);
-    b.items.push(message);
+    if (b._left++ === 0) this._kept.push(b);
+    b._items.push(message);
   }
 
   /** Deletes an entry (sent, answered or dropped); one not written yet is never written. */
   remove(entry: Entry): void {
-    if (entry.gone) return;
-    entry.gone = true;
+    if (entry._gone) return;
+    entry._gone = true;
     this._thinned(entry.b);
   }
 
@@ -194,11 +181,11 @@ export class DurableStore {
     const kept = this._kept;
     for (let j = 0; j < kept.length; j++) {
       const b = kept[j]!;
-      const k = b.items.indexOf(message, b.next);
+      const k = b._items.indexOf(message, b._next);
       if (k < 0) continue;
-      b.items[k] = undefined;
-      if (k === b.next) b.next++;
-      if (--b.left === 0) kept.splice(j, 1);
+      b._items[k] = undefined;
+      if (k === b._next) b._next++;
+      if (--b._left === 0) kept.splice(j, 1);
       return this._thinned(b);
     }
   }
@@ -217,6 +204,7 @@ export class DurableStore {
     this._db?.close();
     this._db = undefined;
     this._kept = [];
+    this._watching.abort();
     this._release?.();
   }
 
@@ -225,19 +213,19 @@ export class DurableStore {
     if (this._batch) return this._batch;
     if (!this._fail || (this._closed && !this._opening)) return undefined;
     const b = batch(Date.now());
-    b.dirty = true;
+    b._dirty = true;
     this._batch = b;
-    this._dirty.push(b); // a new batch is written with the others
+    this._writes.push(b); // a new batch is written with the others
     this._schedule();
     return b;
   }
 
   private _thinned(b: Batch): void {
-    b.gone++;
+    b._gone++;
     // Unwritten: its write leaves the entry out (it is listed already, or failed or closed).
-    if (b.k === undefined || !this._db || b.dirty) return;
-    b.dirty = true;
-    this._dirty.push(b);
+    if (b.k === undefined || !this._db || b._dirty) return;
+    b._dirty = true;
+    this._writes.push(b);
     this._schedule();
   }
 
@@ -254,20 +242,20 @@ export class DurableStore {
     if (this._opening) return; // `open` flushes once the claim is done
     this._flushing = false;
     this._batch = undefined;
-    const dirty = this._dirty;
-    this._dirty = [];
+    const dirty = this._writes;
+    this._writes = [];
     for (const b of dirty) {
-      b.dirty = false;
-      if (b.gone > 0) b.items = b.items.filter(live);
-      b.gone = b.next = 0; // every item left is live: the oldest kept one is from 0 on
-      if (b.items.length > 0) b.k ??= [this._t, this._owner, ++this._n];
+      b._dirty = false;
+      if (b._gone > 0) b._items = b._items.filter(live);
+      b._gone = b._next = 0; // every item left is live: the oldest kept one is from 0 on
+      if (b._items.length > 0) b.k ??= [this._t, this._owner, ++this._n];
     }
     const db = this._db;
     // Failed or closed: memory only from here. Nothing to write: no transaction.
     if (!db || !this._fail || !dirty.some((b) => b.k)) return;
     const write = (store: IDBObjectStore) => {
       for (const b of dirty)
-        if (b.items.length > 0) store.put(recordOf(this._owner, b), b.k);
+        if (b._items.length > 0) store.put(recordOf(this._owner, b), b.k);
         else if (b.k) store.delete(b.k);
     };
     try {
@@ -287,7 +275,7 @@ export class DurableStore {
 
   private _failNow(error: unknown): void {
     this._batch = undefined;
-    this._dirty = [];
+    this._writes = [];
     this._kept = [];
     this._fail?.(error);
     this._fail = undefined;
