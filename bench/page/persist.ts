@@ -13,6 +13,11 @@ export interface PersistRun {
   sendMs: number;
   /** From the first `send()` to the last echo (the connection opened on the way if queued). */
   ms: number;
+  /**
+   * Persist off: a bare IndexedDB `put` of the burst's bytes as one string, timed alone (the
+   * copy any outbox in IndexedDB makes on the main thread, whatever its record format).
+   */
+  putMs?: number;
   messages: number;
 }
 
@@ -111,15 +116,59 @@ async function burst(socket: Socket, payload: string, count: number) {
   return { loopMs, sendMs: performance.now() - start };
 }
 
-/** More samples of the queued send loop: fresh sockets (and outboxes) that never connect. */
+let scratch: Promise<IDBDatabase> | undefined;
+
+/** A database of the page's own, beside the outboxes, for timing bare writes. */
+function scratchDatabase(): Promise<IDBDatabase> {
+  scratch ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open('lifeline-bench-scratch', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('s', { autoIncrement: true });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  return scratch;
+}
+
+/**
+ * The main-thread time of one bare `put` of `text` (its structured clone and hand-over to
+ * the browser's storage), then the store emptied again, untimed.
+ */
+async function barePut(text: string): Promise<number> {
+  const db = await scratchDatabase();
+  const start = performance.now();
+  const write = db.transaction('s', 'readwrite');
+  write.objectStore('s').put({ s: text });
+  const putMs = performance.now() - start;
+  await new Promise((resolve) => {
+    write.oncomplete = resolve;
+  });
+  const clear = db.transaction('s', 'readwrite');
+  clear.objectStore('s').clear();
+  await new Promise((resolve) => {
+    clear.oncomplete = resolve;
+  });
+  return putMs;
+}
+
+/**
+ * More samples of the queued send loop: fresh sockets (and outboxes) that never connect. With
+ * persist off, each sample also times a bare `put` of the burst's bytes.
+ */
 async function bursts(url: string, persist: boolean, count: number, times: number) {
   const samples: PersistRun[] = [];
   const payload = envelopeOfSize(64);
+  const bytes = persist ? '' : payload.repeat(count);
   for (let k = 0; k < times; k++) {
     const name = persist ? `bench-${runs++}` : undefined;
     const socket = await make(url, name, count);
     try {
-      samples.push({ ...(await burst(socket, payload, count)), ms: Number.NaN, messages: count });
+      const run: PersistRun = {
+        ...(await burst(socket, payload, count)),
+        ms: Number.NaN,
+        messages: count,
+      };
+      if (!persist) run.putMs = await barePut(bytes);
+      samples.push(run);
     } finally {
       socket.dispose();
       if (name) await drop(name);

@@ -74,6 +74,9 @@ async function throughput(
   const delivered = new Map<string, number[]>(MODES.map((mode) => [mode, []]));
   const loop = new Map<string, number[]>(MODES.map((mode) => [mode, []]));
   const task = new Map<string, number[]>(MODES.map((mode) => [mode, []]));
+  // Persist off, the extra samples: their loop alone, and with a bare put of its bytes.
+  const bare: number[] = [];
+  const floor: number[] = [];
   await interleave(context.config, MODES, async (mode, recorded) => {
     const persist = mode === 'persist on';
     const run = await page.evaluate(
@@ -91,6 +94,9 @@ async function throughput(
     for (const r of [run, ...more]) {
       loop.get(mode)!.push(r.messages / (r.loopMs / 1000));
       task.get(mode)!.push(r.messages / (r.sendMs / 1000));
+      if (r.putMs === undefined) continue;
+      bare.push(r.messages / (r.loopMs / 1000));
+      floor.push(r.messages / ((r.loopMs + r.putMs) / 1000));
     }
     return 0;
   });
@@ -99,7 +105,18 @@ async function throughput(
     const on = median(samples.get('persist on')!);
     return { off, on, ratio: ratio(on, off) };
   };
-  return { loop: compare(loop), task: compare(task), delivered: compare(delivered) };
+  const compareFloor = () => {
+    if (floor.length === 0) return { off: Number.NaN, on: Number.NaN, ratio: null };
+    const off = median(bare);
+    const on = median(floor);
+    return { off, on, ratio: ratio(on, off) };
+  };
+  return {
+    loop: compare(loop),
+    task: compare(task),
+    floor: compareFloor(),
+    delivered: compare(delivered),
+  };
 }
 
 /** p50/p99 of every send's latency to durable over `rounds` bursts of `count`. */
@@ -158,12 +175,17 @@ async function run(context: ExtraSuiteContext): Promise<ExtraSection[]> {
         rows: [
           row('queued while disconnected: the send() loop', size.queued, queued.loop),
           row('queued: the loop + its batch write (main thread)', size.queued, queued.task),
+          row(
+            'the floor: the off loop + one bare put of the same bytes',
+            size.queued,
+            queued.floor,
+          ),
           row('queued, then connect(): delivered', size.queued, queued.delivered),
           row('on an open connection: the send() loop', size.open, open.loop),
           row('on an open connection: delivered', size.open, open.delivered),
         ],
         method:
-          `Real Chromium against a local \`ws\` echo server, 64-byte text envelopes. Queued: a fresh \`Socket\` (\`autoConnect: false\`; with persist, a fresh outbox, restored empty) gets every \`send()\` in one loop, then \`connect()\`. Open: the same sends on an open connection. "the send() loop" times the loop of \`send()\` calls alone (with persist, each queued message joins the task's batch there); "+ its batch write" also times the microtask that ends the task and writes the batch (\`put\` clones the record on the main thread): the whole main-thread cost of the burst; "delivered" times from the first send to the last echo (connecting included when queued). Off and on alternate in ${context.config.rounds} interleaved rounds${context.config.warmup ? ' after a warm-up round' : ''}; the medians are compared. The queued loop (milliseconds long, easily disturbed) is sampled ${size.bursts + 1} times a round (the extra samples on fresh sockets that never connect), delivery once. ` +
+          `Real Chromium against a local \`ws\` echo server, 64-byte text envelopes. Queued: a fresh \`Socket\` (\`autoConnect: false\`; with persist, a fresh outbox, restored empty) gets every \`send()\` in one loop, then \`connect()\`. Open: the same sends on an open connection. "the send() loop" times the loop of \`send()\` calls alone (with persist, each queued message joins the task's batch there); "+ its batch write" also times the microtask that ends the task and writes the batch (\`put\` clones the record on the main thread): the whole main-thread cost of the burst; "the floor" adds to the loop without persist (on the same samples) the time of one bare IndexedDB \`put\` of the burst's bytes as a single string, prepared beforehand (no record to build, no join): what writing those bytes to IndexedDB costs the main thread in any record format, so no outbox written from the main thread can do better than that ratio (a worker could take the clone off it, at the cost of routing every write through it); "delivered" times from the first send to the last echo (connecting included when queued). Off and on alternate in ${context.config.rounds} interleaved rounds${context.config.warmup ? ' after a warm-up round' : ''}; the medians are compared. The queued loop (milliseconds long, easily disturbed) is sampled ${size.bursts + 1} times a round (the extra samples on fresh sockets that never connect), delivery once. ` +
           'With persist, the sends of one task are written as one IndexedDB record in one transaction, and deleted as they are flushed.',
         goals: [
           goal(

@@ -2,7 +2,7 @@
 // Core gets a row per way to load it; its ESM rows bundle the production build (dist/index.mjs).
 import { existsSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build, type Plugin, transform } from 'esbuild';
 import {
   BUILD_HINT,
   CORE_ESM,
@@ -195,17 +195,24 @@ async function sourceSocket(stubs: Record<string, string>): Promise<string> {
   const result = await build({
     stdin: { contents: `export { Socket } from ${jsPath(`${src}index.ts`)};`, resolveDir: ROOT },
     bundle: true,
-    minify: true,
+    minifySyntax: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
-    mangleProps: /^_/,
-    mangleCache: Object.fromEntries(KEEP.map((name) => [name, false])),
     plugins: [swap],
     write: false,
     logLevel: 'silent',
   });
-  return result.outputFiles[0]!.text;
+  // Renamed in a second pass, after the es2020 lowering, as in dist/: renaming while lowering
+  // makes `this[o="_x"]??(this[o]=…)` of a `this._x ??=`, longer than dist's `this.S??(this.S=…)`.
+  const minified = await transform(result.outputFiles[0]!.text, {
+    minify: true,
+    format: 'esm',
+    mangleProps: /^_/,
+    mangleCache: Object.fromEntries(KEEP.map((name) => [name, false])),
+    logLevel: 'silent',
+  });
+  return minified.code;
 }
 
 /**
