@@ -254,6 +254,23 @@ describe('persist: the outbox across a reload', () => {
     await expect.poll(() => outboxRecords('app')).toEqual([]);
   });
 
+  it('drop-newest: what a drop listener sends into the full queue is dropped and never written either', async () => {
+    const s = socket({ autoConnect: false, queue: { maxMessages: 2, overflow: 'drop-newest' } });
+    await restoredOf(s);
+    const drops: string[] = [];
+    s.on('drop', ({ data }) => {
+      drops.push(data as string);
+      if (data === 'three') expect(s.send('four')).toBe('dropped');
+    });
+    expect(['one', 'two', 'three'].map((m) => s.send(m))).toEqual(['queued', 'queued', 'dropped']);
+    expect(drops).toEqual(['three', 'four']);
+    await expect
+      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d))
+      .toEqual(['one', 'two']);
+    s.clearQueue();
+    await expect.poll(() => outboxRecords('app')).toEqual([]);
+  });
+
   it('what a drop listener sends during an overflow follows the message that caused it, in the outbox too', async () => {
     const s = socket({ autoConnect: false, queue: { maxMessages: 2, overflow: 'drop-oldest' } });
     await restoredOf(s);

@@ -115,8 +115,9 @@ export class DurableSocket<
     try {
       result = super._enqueue(message);
     } finally {
-      // Refused (dropped at once, or thrown): never durable.
-      if (kept && result !== 'queued') store.release(message);
+      // Thrown (a full queue in 'error' mode): never durable. One dropped at once
+      // ('drop-newest') was released already, as it left the queue (`onLeave`).
+      if (kept && result === undefined) store.release(message);
     }
     return result;
   }

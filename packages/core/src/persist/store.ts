@@ -176,18 +176,28 @@ export class DurableStore {
     this._thinned(entry.b);
   }
 
-  /** `remove` for a message `keep` added (others are ignored): sent or dropped, oldest first. */
+  /** `remove` for a message `keep` added (others are ignored): sent or dropped. */
   release(message: QueuedMessage): void {
     const kept = this._kept;
+    // Found in O(1) in the usual cases: messages are sent (and dropped by 'drop-oldest' or
+    // expiry) oldest first, at the head of the oldest batch; a send refused by a full queue
+    // ('drop-newest') is the newest, at the end of the newest batch.
+    const newest = kept[kept.length - 1];
+    const last = newest ? newest._items.length - 1 : -1;
+    if (newest?._items[last] === message) return this._released(kept.length - 1, last);
     for (let j = 0; j < kept.length; j++) {
-      const b = kept[j]!;
-      const k = b._items.indexOf(message, b._next);
-      if (k < 0) continue;
-      b._items[k] = undefined;
-      if (k === b._next) b._next++;
-      if (--b._left === 0) kept.splice(j, 1);
-      return this._thinned(b);
+      const k = kept[j]!._items.indexOf(message, kept[j]!._next);
+      if (k >= 0) return this._released(j, k);
     }
+  }
+
+  /** Item `k` of kept batch `j` left the queue. */
+  private _released(j: number, k: number): void {
+    const b = this._kept[j]!;
+    b._items[k] = undefined;
+    if (k === b._next) b._next++;
+    if (--b._left === 0) this._kept.splice(j, 1);
+    this._thinned(b);
   }
 
   /** Lets go, writing what this task added or removed: the rest is for the next instance. */
