@@ -8,6 +8,7 @@ import type { QueuedMessage } from '../src/queue';
 import {
   type FakeLocks,
   freshStorage,
+  outboxFrames,
   outboxRecords,
   rawRecords,
   text,
@@ -96,7 +97,7 @@ describe('persist store', () => {
     expect(raw[0]![1]).toMatchObject({ v: 2, o: 'owner0' });
     expect((raw[0]![1] as { n: Uint32Array }).n).toHaveLength(100);
     expect((raw[0]![1] as { t: unknown }).t).toEqual(expect.any(Number)); // one time for the task
-    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual([
+    expect(await outboxFrames('app')).toEqual([
       ...Array.from({ length: 100 }, (_, i) => `burst ${i}`),
       ...[0, 1, 2].flatMap((t) => [`task ${t}`, `task ${t} again`]),
     ]);
@@ -136,7 +137,7 @@ describe('persist store', () => {
     s.remove(s.add('also sent'));
     await tick();
     expect(put).toHaveBeenCalledTimes(1);
-    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual(['kept']);
+    expect(await outboxFrames('app')).toEqual(['kept']);
     expect(kept._gone).toBeUndefined();
     s.remove(s.add('gone too'));
     await tick();
@@ -153,7 +154,7 @@ describe('persist store', () => {
     for (const m of kept.slice(1)) s.keep(m);
     expect(kept.map((m) => Object.keys(m))).toEqual(kept.map(() => ['data', 'bytes', 'at']));
     await tick();
-    const stored = async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d);
+    const stored = () => outboxFrames('app');
     expect(await stored()).toEqual(['k0', '{"id":"r"}', 'k1', 'k2', 'k3']);
     s.release(kept[0]!); // the oldest, as the queue lets them go
     s.release(kept[2]!); // out of order
@@ -277,10 +278,10 @@ describe('persist store', () => {
     const writes = transaction.mock.calls.filter(([, mode]) => mode === 'readwrite');
     expect(writes).toHaveLength(2);
     await tick();
-    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual(['a', 'b']);
+    expect(await outboxFrames('app')).toEqual(['a', 'b']);
     s.remove(early[0]!);
     await tick();
-    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual(['b']);
+    expect(await outboxFrames('app')).toEqual(['b']);
   });
 
   it('never claims the entries of an instance that is still alive', async () => {
@@ -376,8 +377,6 @@ describe('persist store', () => {
     await opening;
     await tick();
     expect(locks.owners()).toEqual([]);
-    expect((await outboxRecords('app')).map(([, r]) => (r as { d: string }).d)).toEqual([
-      'added while opening',
-    ]);
+    expect(await outboxFrames('app')).toEqual(['added while opening']);
   });
 });

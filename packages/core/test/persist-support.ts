@@ -135,6 +135,11 @@ export async function outboxRecords(name: string): Promise<Array<[IDBValidKey, u
   });
 }
 
+/** The frame of each entry the outbox `name` holds, in key order. */
+export async function outboxFrames(name: string): Promise<unknown[]> {
+  return (await outboxRecords(name)).map(([, entry]) => (entry as { d: unknown }).d);
+}
+
 /** The frames of a batch record (v 2): `d`, or `s` cut at the lengths `n`. */
 export function framesOf(value: unknown): unknown[] | undefined {
   const batch = value as { v?: number; d?: unknown[]; s?: string; n?: ArrayLike<number> } | null;

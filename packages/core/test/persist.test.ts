@@ -11,6 +11,7 @@ import type { DropEvent, ReplyEvent, RestoredEvent } from '../src/types';
 import {
   type FakeLocks,
   freshStorage,
+  outboxFrames,
   outboxRecords,
   until,
   writeRecords,
@@ -206,9 +207,7 @@ describe('persist: the outbox across a reload', () => {
     first.send('one');
     first.send('two');
     first.send('three'); // drops 'one'
-    await expect
-      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d))
-      .toEqual(['two', 'three']);
+    await expect.poll(() => outboxFrames('app')).toEqual(['two', 'three']);
     first.clearQueue();
     await expect.poll(() => outboxRecords('app')).toEqual([]);
   });
@@ -245,9 +244,7 @@ describe('persist: the outbox across a reload', () => {
     s.on('drop', (event) => drops.push(event));
     expect(['one', 'two', 'three'].map((m) => s.send(m))).toEqual(['queued', 'queued', 'dropped']);
     expect(drops).toEqual([{ data: 'three', reason: 'overflow' }]);
-    await expect
-      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d))
-      .toEqual(['one', 'two']);
+    await expect.poll(() => outboxFrames('app')).toEqual(['one', 'two']);
     s.connect();
     const ws = await open(s);
     expect(ws.sent).toEqual(['one', 'two']);
@@ -264,9 +261,7 @@ describe('persist: the outbox across a reload', () => {
     });
     expect(['one', 'two', 'three'].map((m) => s.send(m))).toEqual(['queued', 'queued', 'dropped']);
     expect(drops).toEqual(['three', 'four']);
-    await expect
-      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d))
-      .toEqual(['one', 'two']);
+    await expect.poll(() => outboxFrames('app')).toEqual(['one', 'two']);
     s.clearQueue();
     await expect.poll(() => outboxRecords('app')).toEqual([]);
   });
@@ -284,9 +279,7 @@ describe('persist: the outbox across a reload', () => {
       'three',
       'after-drop',
     ]);
-    await expect
-      .poll(async () => (await outboxRecords('app')).map(([, r]) => (r as { d: string }).d))
-      .toEqual(['three', 'after-drop']);
+    await expect.poll(() => outboxFrames('app')).toEqual(['three', 'after-drop']);
   });
 
   it('entries older than maxAge are dropped with reason expired; their requests reply with ERR_TIMEOUT', async () => {
