@@ -70,6 +70,22 @@ describe('native parity', () => {
     expect(targets).toEqual([socket, socket, socket, socket]);
   });
 
+  it('calls the onmessage in place after the listeners ran, as a listener left it', () => {
+    const socket = makeSocket();
+    const calls: string[] = [];
+    const first = () => calls.push('first');
+    const second = () => calls.push('second');
+    socket.onmessage = first;
+    socket.on('message', (event) => {
+      calls.push(`listener ${event.data}`);
+      socket.onmessage = event.data === 'a' ? second : null;
+    });
+    FakeWebSocket.last.open();
+    FakeWebSocket.last.receive('a');
+    FakeWebSocket.last.receive('b');
+    expect(calls).toEqual(['listener a', 'second', 'listener b']);
+  });
+
   it('converts close() arguments like the native socket: (1000, null) and (1000.4)', () => {
     const socket = makeSocket();
     FakeWebSocket.last.open();
