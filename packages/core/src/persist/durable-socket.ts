@@ -29,11 +29,13 @@ import { tabId } from './tab';
  * {@link MessagingSocket} plus the `persist` option; `Socket` builds on it. Not exported:
  * use `Socket`.
  */
-export class DurableSocket<
+export abstract class DurableSocket<
   In extends MessageMap = Untyped,
   Out extends JsonMessageMap<Out> = Untyped,
   Req extends JsonRequestMap<Req> = Untyped,
 > extends MessagingSocket<In, Out, Req> {
+  /** This tab's part in `share` (`Socket`'s getter): it decides whose records a claim takes. */
+  abstract readonly role: Role;
   private _store: DurableStore | undefined;
   /** Until the outbox is restored, attempts wait: what waited goes out before anything new. */
   private _restoring: boolean | undefined;
@@ -72,8 +74,8 @@ export class DurableSocket<
             ),
           );
       },
-      // With `share` (`Socket` has `role`), what gone tabs left is the leader's to send.
-      () => (this as { role?: Role }).role,
+      // With `share`, what gone tabs left is the leader's to send.
+      () => this.role,
     );
     this._store = store;
     store.onGone = () => this._adopt();

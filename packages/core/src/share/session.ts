@@ -204,7 +204,7 @@ export function shareSession(
       term = n;
       if (hub && hub._term < n) resign();
       for (const transport of [...transports.values()]) {
-        if (!channel) continue;
+        if (!channel) break; // a close listener ended the session
         if (transport.readyState === 1) closed(transport, 1006, 'leader changed');
         else attach(transport); // still waiting: it asks the new leader instead
       }
