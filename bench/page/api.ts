@@ -1,5 +1,6 @@
 // The functions the bundled page exposes as `globalThis.lifelineBench`, typed for the Node side.
 import type { Replayer } from './replay';
+import type { StreamCostRoute } from './stream-cost';
 
 /** Result of one throughput run inside the page. */
 export interface ThroughputSample {
@@ -36,9 +37,10 @@ export interface BenchPageApi {
   routing(router: 'lifeline' | 'hand-written', count: number): Promise<number>;
   /**
    * Nanoseconds per message delivered to the app by a `Socket` over the fake transport: a
-   * plain `onMessage` route, or a stream subscription (`seq` increasing).
+   * plain `onMessage` route, or a stream subscription (`seq` increasing); or the same frames
+   * handled by hand, without Lifeline.
    */
-  streamCost(route: 'onMessage' | 'stream', count: number): Promise<number>;
+  streamCost(route: StreamCostRoute, count: number): Promise<number>;
   /** Subscribes a client (`lifeline` or the hand-written baseline) to `stream`, then takes it down. */
   replayPrepare(replayer: Replayer, url: string, stream: string): Promise<void>;
   /** Reconnects the client prepared for `stream` and times the replay of `count` up to `head`. */

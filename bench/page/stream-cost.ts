@@ -1,6 +1,7 @@
 // Per-message cost of a stream message against a plain `onMessage` route, over the fake
 // transport: one `Socket` each, the same delivery loop and chunked timing as the receive rows;
 // only the envelope's route differs (a subscription's position check, or the type's handlers).
+// The same frames parsed by a hand-written handler show what the larger frame costs by itself.
 import { Socket } from '@lifeline/core';
 import { FakeWebSocket } from './fake-transport';
 import { timeInChunks } from './per-message';
@@ -56,8 +57,12 @@ function answerSubscribe(fake: RecordingWebSocket): void {
   fake.receiveEach([JSON.stringify(reply)], 0, 1);
 }
 
+/** Lifeline's two routes, and each one's frames handled by hand (no library). */
+export type StreamCostRoute = 'onMessage' | 'stream' | 'plainByHand' | 'streamByHand';
+
 /** ns per message delivered to the app through `route`; throws if any went missing. */
-export async function streamCost(route: 'onMessage' | 'stream', count: number): Promise<number> {
+export async function streamCost(route: StreamCostRoute, count: number): Promise<number> {
+  if (route === 'plainByHand' || route === 'streamByHand') return byHand(route, count);
   const frames = framesOf(route, count);
   FakeWebSocket.last = undefined;
   const socket = new Socket('ws://fake.invalid/', {
@@ -86,5 +91,36 @@ export async function streamCost(route: 'onMessage' | 'stream', count: number): 
     return ns;
   } finally {
     socket.dispose();
+  }
+}
+
+/**
+ * The frames of a route without Lifeline: one hand-written handler for both, `JSON.parse` and
+ * the checks an app would write (the type; for a stream frame its name, epoch and next seq),
+ * so the two differ only in the frame parsed.
+ */
+async function byHand(route: 'plainByHand' | 'streamByHand', count: number): Promise<number> {
+  const frames = framesOf(route === 'streamByHand' ? 'stream' : 'onMessage', count);
+  FakeWebSocket.last = undefined;
+  const fake = new FakeWebSocket('ws://fake.invalid/');
+  let received = 0;
+  let seq = 0;
+  fake.onmessage = (event) => {
+    const message = JSON.parse((event as MessageEvent).data);
+    if (typeof message !== 'object' || message === null || message.type !== 't') return;
+    if (message.stream === undefined) received++;
+    else if (message.stream === STREAM && message.epoch === 'e' && +message.seq === seq + 1) {
+      seq++;
+      received++;
+    }
+  };
+  try {
+    await until(() => fake.readyState === 1, 'the fake transport to open');
+    const ns = timeInChunks(count, (from, n) => fake.receiveEach(frames, from, n));
+    if (received !== count)
+      throw new Error(`stream cost (${route}): ${received} of ${count} handled`);
+    return ns;
+  } finally {
+    fake.close();
   }
 }

@@ -26,7 +26,9 @@ A \`Socket\` over the fake transport of the receive rows, timed the same way, ea
 page of its own, in interleaved rounds. \`onMessage route\`: \`{"type":"t","data":…}\` to a
 \`socket.onMessage('t')\` handler. \`stream message\`: after a subscribe answered through the fake
 transport, \`{"type":"t","stream":"s","epoch":"e","seq":"N","data":…}\` with N = 1, 2, 3, … to the
-subscription's handler. The same 64 B \`data\`; every frame a distinct string.`,
+subscription's handler. The same 64 B \`data\`; every frame a distinct string. \`hand-written\`:
+the same frames, without Lifeline, to one handler that \`JSON.parse\`s each and checks its type
+(and a stream frame's name, epoch and next seq), so those two rows differ only in the frame.`,
     ]);
   }
   const replay = results.replay ?? [];

@@ -1,6 +1,8 @@
 // Per-message cost of a stream message against a plain `onMessage` route, measured like the
 // receive rows (fake transport, chunked timing) in interleaved rounds, each route in a page of
-// its own so one's JIT feedback does not shape the other's code.
+// its own so one's JIT feedback does not shape the other's code. Both routes' frames are also
+// handled by hand, without Lifeline: the difference of those two is what the larger stream
+// frame costs by itself.
 import type { Page } from 'playwright-core';
 import type { BenchConfig } from '../config';
 import type { BenchBrowser } from '../harness/browser';
@@ -8,8 +10,13 @@ import { interleave } from '../harness/rounds';
 import type { CostRow } from '../results';
 import { median, ratio } from '../stats';
 
-/** Row names: the baseline first. */
-export const STREAM_ROUTES = { onMessage: 'onMessage route', stream: 'stream message' } as const;
+/** Row names: the baseline first; then the same frames without Lifeline. */
+export const STREAM_ROUTES = {
+  onMessage: 'onMessage route',
+  stream: 'stream message',
+  plainByHand: 'hand-written: the onMessage frame',
+  streamByHand: 'hand-written: the stream frame',
+} as const;
 
 export async function runStreamCost(
   browser: BenchBrowser,
