@@ -44,7 +44,7 @@ export abstract class DurableSocket<
    * left under 2 minutes ago (`Socket` resumes its first subscription from it).
    */
   protected _resumeAt: ((stream: string) => StreamPosition | undefined) | undefined;
-  private _onHide: (() => void) | undefined;
+  private _onHide: ((event?: PageTransitionEvent) => void) | undefined;
 
   /**
    * @param url - as for `Socket`
@@ -88,8 +88,13 @@ export abstract class DurableSocket<
     store.open().then((found) => this._restore(found));
     this._resumeAt = loadPositions(name);
     // `pagehide`, never `unload`/`beforeunload`: those make a page ineligible for the
-    // back/forward cache.
-    this._onHide = () => savePositions(name, this._positions());
+    // back/forward cache. An open WebSocket does too in some browsers (Chromium before
+    // about 155), so a page going into the cache lets go of it; the backoff timer, frozen
+    // with the page, reconnects when it comes back.
+    this._onHide = (event?: PageTransitionEvent) => {
+      savePositions(name, this._positions());
+      if (event?.persisted && this._ws) this._fail(1006, 'page cached');
+    };
     globalThis.addEventListener?.('pagehide', this._onHide); // none in Node
     if (options!.autoConnect !== false) this.connect();
   }
