@@ -30,15 +30,17 @@ async function exported(name: string): Promise<string> {
 // grew ~310 B when queued sends stopped allocating a durable entry each (issue 16's throughput),
 // and ~200 B when, with share, the leader became the one that takes over what gone tabs left
 // (and waits for live ones to go); share and persist are over their 1.5 KB. The smaller entry
-// carries none of them.
+// carries none of them. The three ceilings of entries with persist rose 30 B once, for a fix:
+// a page going into the back/forward cache lets go of its WebSocket (Chromium 150 keeps a page
+// with an open one out of the cache).
 const BUDGETS: Budget[] = [
   {
     entry: 'script tag (lifeline.iife.min.js)',
-    ceiling: 16_060,
+    ceiling: 16_090,
     goal: 6_000,
     code: async () => readFileSync(CORE_IIFE),
   },
-  { entry: 'ESM, `Socket` only', ceiling: 16_670, code: () => exported('Socket') },
+  { entry: 'ESM, `Socket` only', ceiling: 16_700, code: () => exported('Socket') },
   {
     entry: 'ESM, `MessagingSocket` only (no streams, persist or share)',
     ceiling: 10_000,
@@ -54,7 +56,7 @@ const BUDGETS: Budget[] = [
   },
   {
     entry: 'ESM, every export (all-in)',
-    ceiling: 16_790,
+    ceiling: 16_820,
     goal: 4_096,
     code: coreAllIn,
   },

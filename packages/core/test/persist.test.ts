@@ -604,6 +604,23 @@ describe('persist: stream positions', () => {
     expect(({} as Record<string, unknown>).epoch).toBeUndefined();
   });
 
+  it('a pagehide into the back/forward cache closes the connection to reconnect later; an unload pagehide does not', async () => {
+    const s = socket();
+    await restoredOf(s);
+    const ws = await open(s);
+    const closes: Array<{ code: number; reason: string; willReconnect: boolean }> = [];
+    s.on('close', ({ code, reason, willReconnect }) =>
+      closes.push({ code, reason, willReconnect }),
+    );
+    dispatchEvent(new Event('pagehide')); // persisted false: the page is being unloaded
+    expect(s.status).toBe('open');
+    dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+    expect(s.status).toBe('reconnecting');
+    expect(ws.closeCalls).toEqual([[1000, 'bfcache']]);
+    expect(closes).toEqual([{ code: 1006, reason: 'bfcache', willReconnect: true }]);
+    s.dispose();
+  });
+
   it('dispose() removes the pagehide listener and lets go of its lock', async () => {
     const add = vi.spyOn(window, 'addEventListener');
     const remove = vi.spyOn(window, 'removeEventListener');

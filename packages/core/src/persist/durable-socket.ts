@@ -93,7 +93,7 @@ export abstract class DurableSocket<
     // with the page, reconnects when it comes back.
     this._onHide = (event?: PageTransitionEvent) => {
       savePositions(name, this._positions());
-      if (event?.persisted && this._ws) this._fail(1006, 'page cached');
+      if (event?.persisted && this._ws) this._fail(1006, 'bfcache');
     };
     globalThis.addEventListener?.('pagehide', this._onHide); // none in Node
     if (options!.autoConnect !== false) this.connect();
