@@ -88,8 +88,8 @@ export abstract class DurableSocket<
     store.open().then((found) => this._restore(found));
     this._resumeAt = loadPositions(name);
     // `pagehide`, never `unload`/`beforeunload`: those make a page ineligible for the
-    // back/forward cache. An open WebSocket does too in some browsers (Chromium before
-    // about 155), so a page going into the cache lets go of it; the backoff timer, frozen
+    // back/forward cache. An open WebSocket does too in some browsers (Chromium 150 does,
+    // 156 does not), so a page going into the cache lets go of it; the backoff timer, frozen
     // with the page, reconnects when it comes back.
     this._onHide = (event?: PageTransitionEvent) => {
       savePositions(name, this._positions());
