@@ -8,7 +8,7 @@ import {
   removeDomListener,
   unlinkDropped,
 } from './dom-events';
-import { SafeEmitter, safeCall } from './emitter';
+import { SafeEmitter } from './emitter';
 import type { CloseEvent, ErrorEvent, OpenEvent, SocketEventMap } from './types';
 
 /**
@@ -141,9 +141,7 @@ export abstract class NativeSurface extends SafeEmitter<SocketEventMap> {
     if (!this._hasListeners('message') && !handler) return;
     const event = new SocketMessageEvent(native, this) as unknown as MessageEvent;
     this._emit('message', event);
-    // Read again: a listener may have replaced or removed the handler meanwhile.
-    const current = this.onmessage as Parameters<typeof safeCall>[0] | null;
-    if (handler && typeof current === 'function') safeCall(current, this, event);
+    if (handler) callHandler(this as never, 'message', event);
   }
 
   /** Forgets every listener and handler property (dispose). */
