@@ -161,6 +161,26 @@ describe('pnpm bench --quick', () => {
       expect(results.size.map((row) => row.name)).toContain(`lifeline (${entry})`);
     }
     expect(results.size.map((row) => row.name)).toContain('lifeline (ESM: ReconnectingSocket)');
+    // The smaller entry priced part by part: every part costs something, and stubbing them all
+    // leaves less than the entry.
+    const parts = results.size.filter((row) =>
+      row.name.startsWith('lifeline: ReconnectingSocket part: '),
+    );
+    expect(parts.map((row) => row.name.slice(row.name.indexOf('part: ') + 6))).toEqual([
+      'eventemitter3 (the event base)',
+      'the option checks',
+      'the queue',
+      'DOM-style listeners and on<event> handlers',
+      'the debug logger',
+      'wake awareness',
+      'network awareness',
+    ]);
+    for (const part of parts) expect(part.gzipBytes, part.name).toBeGreaterThan(50);
+    const bare = results.size.find(
+      (row) => row.name === 'lifeline (ReconnectingSocket without those parts)',
+    );
+    const entry = results.size.find((row) => row.name === 'lifeline (ESM: ReconnectingSocket)');
+    expect(bare!.gzipBytes).toBeLessThan(entry!.gzipBytes! - 2_000);
     expect(results.sources[0]?.path).toMatch(/^packages\/\w+\/src\/.+\.tsx?$/);
     // Every row of issue 13's goals table (9, the script tag's twice: the features of its time
     // and as shipped) plus what each of the 4 capabilities since adds, the 5 of issue 8 it does

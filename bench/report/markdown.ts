@@ -258,7 +258,11 @@ ${renderTables(results, true)}
   (esbuild \`--bundle --minify\`, browser platform) from the production build: Lifeline
   tree-shaken to \`Socket\`, to the smaller \`ReconnectingSocket\` entry, and with every export;
   the React and Vue adapters without react, vue and core; each peer's entry point. gzip level 9
-  and brotli quality 11 from \`node:zlib\`.
+  and brotli quality 11 from \`node:zlib\`. The rows "with − without" price one piece: the
+  entry bundled from the sources as production, minus the same with that piece's modules
+  replaced by stubs exporting the same names (its call sites stay, so each is a slight
+  underestimate): each capability built after issue 13 in \`Socket\`, and each part of the
+  smaller \`ReconnectingSocket\` entry, to weigh what its size goal would need.
 - **Per-message cost**: an in-page fake transport (a \`WebSocket\` stand-in that fires
   \`message\` events in a loop and counts \`send\`s, no network) injected into each library —
   Lifeline, reconnecting-websocket and partysocket through their \`WebSocket\` option; sockette,

@@ -137,18 +137,21 @@ async function coreRows(): Promise<SizeRow[]> {
   return rows;
 }
 
+/** Module stubs: source path under packages/core/src (or `eventemitter3`) → the stub's text. */
+type Stubs = Record<string, string>;
+const EMITTER_PACKAGE = 'eventemitter3';
+
 /**
- * A capability whose cost gets its own row: the modules that make it, each replaced by a stub
- * that exports the same names doing nothing (the hooks that call them stay, so the row is a
- * slight underestimate).
+ * A capability, or a part of an entry, whose cost gets its own row: the modules that make it,
+ * each replaced by a stub that exports the same names doing nothing (the hooks that call them
+ * stay, so the row is a slight underestimate).
  */
-interface Capability {
+interface Part {
   name: string;
-  /** Source path under packages/core/src → the stub module's text. */
-  stubs: Record<string, string>;
+  stubs: Stubs;
 }
 
-const CAPABILITIES: Capability[] = [
+const CAPABILITIES: Part[] = [
   {
     name: 'streams',
     stubs: { 'streams.ts': 'export class StreamRegistry {}' },
@@ -178,12 +181,17 @@ const CAPABILITIES: Capability[] = [
 // to false, so the source build compares with the production files.
 const KEEP = ['__proto__', '_events', '_eventsCount'];
 
-/** `Socket` bundled from packages/core/src as production, with `stubs` swapped in. */
-async function sourceSocket(stubs: Record<string, string>): Promise<string> {
+/** `entry` (an export of core) bundled from packages/core/src as production, with `stubs` in. */
+async function sourceBundle(entry: string, stubs: Stubs): Promise<string> {
   const src = fromRoot('packages/core/src/').split('\\').join('/');
   const swap: Plugin = {
-    name: 'capability-stubs',
+    name: 'module-stubs',
     setup(builder) {
+      const emitter = stubs[EMITTER_PACKAGE];
+      if (emitter !== undefined) {
+        builder.onResolve({ filter: /^eventemitter3$/ }, () => ({ path: 'x', namespace: 'stub' }));
+        builder.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: emitter }));
+      }
       builder.onLoad({ filter: /packages[\\/]core[\\/]src[\\/].*\.ts$/ }, (args) => {
         const path = args.path.split('\\').join('/').slice(src.length);
         if (path === 'dev.ts') return { contents: 'export const DEV = false;', loader: 'ts' };
@@ -193,7 +201,7 @@ async function sourceSocket(stubs: Record<string, string>): Promise<string> {
     },
   };
   const result = await build({
-    stdin: { contents: `export { Socket } from ${jsPath(`${src}index.ts`)};`, resolveDir: ROOT },
+    stdin: { contents: `export { ${entry} } from ${jsPath(`${src}index.ts`)};`, resolveDir: ROOT },
     bundle: true,
     minifySyntax: true,
     format: 'esm',
@@ -215,28 +223,110 @@ async function sourceSocket(stubs: Record<string, string>): Promise<string> {
   return minified.code;
 }
 
+/** What each part adds to `entry`: the entry whole, minus the entry with the part stubbed out. */
+async function partRows(
+  entry: string,
+  parts: Part[],
+  label: (part: Part) => string,
+): Promise<SizeRow[]> {
+  const whole = compressedSizes(await sourceBundle(entry, {}));
+  const rows: SizeRow[] = [];
+  for (const part of parts) {
+    const without = compressedSizes(await sourceBundle(entry, part.stubs));
+    rows.push({
+      name: label(part),
+      how: `\`${entry}\` from source, production, minified: with − without ${part.name}`,
+      minBytes: whole.minBytes - without.minBytes,
+      gzipBytes: whole.gzipBytes - without.gzipBytes,
+      brotliBytes: whole.brotliBytes - without.brotliBytes,
+    });
+  }
+  return rows;
+}
+
+const allStubs = (parts: Part[]): Stubs => Object.assign({}, ...parts.map((part) => part.stubs));
+
 /**
  * What each capability adds to `Socket` (with it, minus with its modules stubbed out), and
  * `Socket` with all of them stubbed out: the features issue 13 set its 6,000 B goal for.
  */
 export async function capabilityRows(): Promise<SizeRow[]> {
-  const full = compressedSizes(await sourceSocket({}));
-  const rows: SizeRow[] = [];
-  for (const capability of CAPABILITIES) {
-    const without = compressedSizes(await sourceSocket(capability.stubs));
-    rows.push({
-      name: `lifeline: ${capability.name} (capability)`,
-      how: `\`Socket\` from source, production, minified: with − without ${capability.name}`,
-      minBytes: full.minBytes - without.minBytes,
-      gzipBytes: full.gzipBytes - without.gzipBytes,
-      brotliBytes: full.brotliBytes - without.brotliBytes,
-    });
-  }
-  const allStubs = Object.assign({}, ...CAPABILITIES.map((capability) => capability.stubs));
+  const rows = await partRows('Socket', CAPABILITIES, (c) => `lifeline: ${c.name} (capability)`);
   rows.push({
     name: 'lifeline (Socket without the capabilities)',
     how: `\`Socket\` from source, production, minified, without ${CAPABILITIES.map((c) => c.name).join(', ')}`,
-    ...compressedSizes(await sourceSocket(allStubs)),
+    ...compressedSizes(await sourceBundle('Socket', allStubs(CAPABILITIES))),
+  });
+  return rows;
+}
+
+/**
+ * The parts of the smaller entry that issue 13 asks it to keep, priced one by one, so the
+ * choice its size goal needs (a smaller event base, or parts made opt-in) can be weighed in
+ * bytes. The stubs keep the call sites (log records, queue hooks), so each row is a slight
+ * underestimate.
+ */
+const SMALL_ENTRY_PARTS: Part[] = [
+  {
+    name: 'eventemitter3 (the event base)',
+    stubs: { [EMITTER_PACKAGE]: 'export class EventEmitter {}' },
+  },
+  {
+    name: 'the option checks',
+    stubs: {
+      'options.ts': `const RECONNECT = { initialDelay: 1000, maxDelay: 30000, factor: 2, jitter: 'full', maxAttempts: Infinity, resetAfter: 5000 };
+const QUEUE = { maxMessages: 1000, maxBytes: 1048576, maxAge: Infinity, overflow: 'drop-oldest' };
+const DEFAULTS = { binaryType: 'blob', autoConnect: true, connectTimeout: 10000, reconnect: RECONNECT, reconnectEnabled: true, queue: QUEUE, network: true, wake: true };
+export const resolveOptions = (options: object = {}) => Object.assign(Object.create(DEFAULTS), options);
+// What the full Socket's option modules import; the smaller entry does not use them.
+export const invalid = () => new Error(), option = (_: string, value: unknown, fallback: unknown) => value ?? fallback;
+export const section = option, fields = option, fn = () => {};`,
+    },
+  },
+  {
+    name: 'the queue',
+    stubs: {
+      'queue.ts':
+        'export const byteLength = (data: any) => data.length, snapshot = (data: any) => data; export class Outbox {}',
+    },
+  },
+  {
+    name: 'DOM-style listeners and on<event> handlers',
+    stubs: {
+      'dom-events.ts':
+        'export const callHandler = () => {}, addDomListener = callHandler, removeDomListener = callHandler, unlinkDropped = callHandler;',
+    },
+  },
+  {
+    name: 'the debug logger',
+    stubs: {
+      'log.ts': 'export const redact = (text: string) => text, createLogger = () => () => {};',
+    },
+  },
+  {
+    name: 'wake awareness',
+    stubs: { 'wake.ts': 'export const watchWake = () => {}, unwatchWake = watchWake;' },
+  },
+  {
+    name: 'network awareness',
+    stubs: {
+      'network.ts':
+        'export const isOnline = () => true, watchNetwork = () => {}, unwatchNetwork = watchNetwork;',
+    },
+  },
+];
+
+/** What each part of the smaller entry costs, and the entry with all of them stubbed out. */
+export async function smallEntryRows(): Promise<SizeRow[]> {
+  const rows = await partRows(
+    SMALL_ENTRY,
+    SMALL_ENTRY_PARTS,
+    (part) => `lifeline: ${SMALL_ENTRY} part: ${part.name}`,
+  );
+  rows.push({
+    name: `lifeline (${SMALL_ENTRY} without those parts)`,
+    how: `\`${SMALL_ENTRY}\` from source, production, minified, every part above stubbed out`,
+    ...compressedSizes(await sourceBundle(SMALL_ENTRY, allStubs(SMALL_ENTRY_PARTS))),
   });
   return rows;
 }
@@ -245,6 +335,7 @@ export async function measureSizes(): Promise<SizeRow[]> {
   if (!coreBuilt()) throw new Error(`Lifeline is not built (${CORE_ESM} missing). ${BUILD_HINT}`);
   const rows = await coreRows();
   rows.push(...(await capabilityRows()));
+  rows.push(...(await smallEntryRows()));
   for (const adapter of ['react', 'vue', 'svelte']) {
     const dist = fromRoot(`packages/${adapter}/dist/index.mjs`);
     if (!existsSync(dist)) continue;
