@@ -39,8 +39,8 @@ export abstract class Connector extends NativeSurface {
   constructor(url: UrlInput, o: ResolvedOptions) {
     super();
     this._o = o;
-    if (typeof url !== 'function') this._url = resolveUrl(url);
-    this._input = typeof url === 'function' ? url : this._url;
+    if (typeof url === 'function') this._input = url;
+    else this._input = this._url = resolveUrl(url);
     this._binaryType = o.binaryType;
     this._log = createLogger(o.debug); // one shared no-op when debug is off
   }
@@ -66,7 +66,7 @@ export abstract class Connector extends NativeSurface {
     const attempt = ++this._connection;
     this._attempting = true;
     // The connect timeout covers the URL provider too, so a hung provider cannot stall us.
-    this._timer = this._after(this._o.connectTimeout, () => this._fail(1006, 'connect timeout'));
+    this._wait(this._o.connectTimeout, () => this._fail(1006, 'connect timeout'));
     const input = this._input;
     if (typeof input !== 'function') return this._open(input, attempt);
     let result: ReturnType<typeof input>;
@@ -135,16 +135,21 @@ export abstract class Connector extends NativeSurface {
   }
 
   /**
-   * A timer that belongs to the current generation: if anything changes course before it
-   * fires, it does nothing. Delays `setTimeout` cannot hold (Infinity, over 2^31−1 ms) mean
-   * "never": no timer, rather than one that fires at once.
+   * Makes `fn` the pending `_timer`, belonging to the current generation: if anything changes
+   * course before it fires, it does nothing; when it fires, `_timer` is clear before `fn`
+   * runs. Delays `setTimeout` cannot hold (Infinity, over 2^31−1 ms) mean "never": no timer,
+   * rather than one that fires at once.
    */
-  protected _after(ms: number, fn: () => void): Timer | undefined {
-    if (!(ms <= MAX_DELAY)) return undefined;
+  protected _wait(ms: number, fn: () => void): void {
     const generation = this._connection;
-    return setTimeout(() => {
-      if (generation === this._connection) fn();
-    }, ms);
+    this._timer =
+      ms <= MAX_DELAY
+        ? setTimeout(() => {
+            if (generation !== this._connection) return;
+            this._timer = undefined;
+            fn();
+          }, ms)
+        : undefined;
   }
 
   /** Clears the pending timer. */

@@ -166,10 +166,7 @@ export abstract class Lifecycle extends Connector {
     const delay = backoffDelay(attempt, policy);
     // Set before the status changes, so `status` listeners already read the new retry.
     this._retry = { attempt, delay, retryAt: now() + delay };
-    this._timer = this._after(delay, () => {
-      this._timer = undefined;
-      this._attempt();
-    });
+    this._wait(delay, () => this._attempt());
     if (!this._moveAfterClose('reconnecting', info)) return;
     this._log({ event: 'retry', attempt, delay });
     this.emit('reconnecting', { attempt, delay });

@@ -146,7 +146,7 @@ export class ReconnectingSocket extends Lifecycle {
       // Its close event finishes the job in the lifecycle. A dead peer never answers the
       // close frame: do not sit in `closing` for minutes.
       ws.close(closeCode, closeReason);
-      this._timer = this._after(this._o.connectTimeout, () => {
+      this._wait(this._o.connectTimeout, () => {
         this._endConnection(true);
         this._finish({ code: 1006, reason: 'close timeout', wasClean: false });
       });
