@@ -33,8 +33,9 @@ export function resolveUrl(input: string | URL): string {
         : '',
     );
   }
-  if (url.protocol === 'http:' || url.protocol === 'https:')
-    url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+  // http: → ws:, https: → wss:. Only those two can turn into ws: or wss: this way, and any
+  // other scheme fails the check below whatever the replacement made of it.
+  url.protocol = url.protocol.replace(/^http/, 'ws');
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
     throw fail(
       'ERR_INVALID_URL',
