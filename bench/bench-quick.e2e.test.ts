@@ -170,7 +170,7 @@ describe('pnpm bench --quick', () => {
       'eventemitter3 (the event base)',
       'the option checks',
       'the queue',
-      'DOM-style listeners and on<event> handlers',
+      'DOM-style listeners and handler properties',
       'the debug logger',
       'wake awareness',
       'network awareness',

@@ -291,7 +291,7 @@ export const section = option, fields = option, fn = () => {};`,
     },
   },
   {
-    name: 'DOM-style listeners and on<event> handlers',
+    name: 'DOM-style listeners and handler properties',
     stubs: {
       'dom-events.ts':
         'export const callHandler = () => {}, addDomListener = callHandler, removeDomListener = callHandler, unlinkDropped = callHandler;',
