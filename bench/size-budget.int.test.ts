@@ -33,15 +33,17 @@ async function exported(name: string): Promise<string> {
 // carries none of them. The three ceilings of entries with persist rose 30 B once, for a fix:
 // a page going into the back/forward cache lets go of its WebSocket (Chromium 150 keeps a page
 // with an open one out of the cache). All five fell 20–50 B on 2026-12-02 (one timer helper,
-// a shorter URL scheme mapping).
+// a shorter URL scheme mapping); the three with persist then rose ~125 B, once, for a fix:
+// with share, the leader also waits for tabs that wrote entries after its last claim
+// (persist/owners.ts), which before waited for its next connection open.
 const BUDGETS: Budget[] = [
   {
     entry: 'script tag (lifeline.iife.min.js)',
-    ceiling: 16_060,
+    ceiling: 16_190,
     goal: 6_000,
     code: async () => readFileSync(CORE_IIFE),
   },
-  { entry: 'ESM, `Socket` only', ceiling: 16_680, code: () => exported('Socket') },
+  { entry: 'ESM, `Socket` only', ceiling: 16_800, code: () => exported('Socket') },
   {
     entry: 'ESM, `MessagingSocket` only (no streams, persist or share)',
     ceiling: 9_950,
@@ -57,7 +59,7 @@ const BUDGETS: Budget[] = [
   },
   {
     entry: 'ESM, every export (all-in)',
-    ceiling: 16_800,
+    ceiling: 16_920,
     goal: 4_096,
     code: coreAllIn,
   },

@@ -48,9 +48,9 @@ afterAll(async () => {
 });
 
 /** Makes the tab's sharing, persisting socket (`name` for both); resolves once restored. */
-function make(page: Page, name: string): Promise<Core.RestoredEvent> {
+function make(page: Page, name: string, autoConnect = true): Promise<Core.RestoredEvent> {
   return page.evaluate(
-    ({ url, name }) => {
+    ({ url, name, autoConnect }) => {
       const w = window as unknown as TabGlobals;
       w.answers = [];
       w.replies = [];
@@ -73,6 +73,7 @@ function make(page: Page, name: string): Promise<Core.RestoredEvent> {
         share: true,
         persist: { name },
         reconnect: { initialDelay: 50, maxDelay: 200 },
+        autoConnect,
       });
       w.socket = socket;
       socket.on('reply', (event) => w.replies.push(event));
@@ -80,7 +81,7 @@ function make(page: Page, name: string): Promise<Core.RestoredEvent> {
       socket.on('error', (error) => w.errors.push((error as { code?: string }).code ?? ''));
       return new Promise<Core.RestoredEvent>((resolve) => socket.once('restored', resolve));
     },
-    { url: server.url('/'), name },
+    { url: server.url('/'), name, autoConnect },
   );
 }
 
@@ -333,5 +334,31 @@ describe('persist with share, in Chromium', () => {
     expect(frames().map((f) => (f.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
     expect((await takenOver(leader!)).restored).toEqual([{ messages: 5, requests: 0 }]);
     expect(await untilEntries(leader!, 'watched', 0)).toBe(0);
+  });
+
+  it("a tab that starts after the leader's claim and goes before it links up: the leader takes its entries at once", async () => {
+    const [leader] = await sharingTabs('late', 1);
+    await server.start();
+    await leader!.evaluate(() => {
+      const { socket } = window as unknown as TabGlobals;
+      return socket.status === 'open' ? undefined : new Promise((r) => socket.once('open', r));
+    });
+    // The leader claimed at that open. This tab starts after it and never links up (its
+    // socket does not connect), so the leader's claims never saw its records.
+    const late = await tabs.open();
+    pages.push(late);
+    expect(await make(late, 'late', false)).toEqual({ messages: 0, requests: 0 });
+    await late.evaluate(() => {
+      const w = window as unknown as TabGlobals;
+      for (let i = 0; i < 5; i++) w.socket.sendJson('note', { tab: 'T', i });
+    });
+    expect(await untilEntries(leader!, 'late', 5)).toBe(5);
+    expect(server.received).toEqual([]);
+    await closeTab(late);
+    await server.waitFor(() => server.received.length >= 5, 5000, '5 frames');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(frames().map((f) => (f.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4]);
+    expect((await takenOver(leader!)).restored).toEqual([{ messages: 5, requests: 0 }]);
+    expect(await untilEntries(leader!, 'late', 0)).toBe(0);
   });
 });

@@ -300,6 +300,38 @@ describe('persist store', () => {
     expect((await store('app', 'fourth').open())?.entries).toEqual([]);
   });
 
+  it('with share, the leader hears of an instance that wrote after its claim and claims again once it goes', async () => {
+    const role = (r: 'leader' | 'follower') => () => r;
+    const leader = new DurableStore('app', 'L', vi.fn(), role('leader'));
+    const follower = new DurableStore('app', 'F', vi.fn(), role('follower'));
+    stores.push(leader, follower);
+    leader.onGone = vi.fn();
+    follower.onGone = vi.fn();
+    await leader.open();
+    await follower.open();
+    // Another page of the origin posting on the name's channel: not an owner lock of it.
+    const stranger = new BroadcastChannel('lifeline-persist:app');
+    stranger.postMessage('lifeline-persist:other:X');
+    stranger.postMessage({ lock: 'lifeline-persist:app:X' });
+    stranger.close();
+    // Starts after the leader's claim, so the claim never saw it.
+    const late = new DurableStore('app', 'late', vi.fn(), role('follower'));
+    stores.push(late);
+    await late.open();
+    late.add('from the late instance');
+    const waiting = () => locks.waiting('lifeline-persist:app:late');
+    for (let i = 0; i < 50 && waiting() === 0; i++) await tick();
+    expect(waiting()).toBe(1); // the leader waits on its lock; the follower does not
+    expect(
+      locks.waiting('lifeline-persist:other:X') + locks.waiting('lifeline-persist:app:X'),
+    ).toBe(0);
+    late.close();
+    for (let i = 0; i < 50 && !vi.mocked(leader.onGone!).mock.calls.length; i++) await tick();
+    expect(leader.onGone).toHaveBeenCalledTimes(1);
+    expect(follower.onGone).not.toHaveBeenCalled();
+    expect((await leader.adopt())?.entries.map((e) => e.r.d)).toEqual(['from the late instance']);
+  });
+
   it('two instances starting together never both claim an entry', async () => {
     const first = store();
     await first.open();

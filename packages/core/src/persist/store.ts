@@ -14,6 +14,7 @@
 import type { QueuedMessage, SendData } from '../queue';
 import type { Role } from '../types';
 import { type Claimed, type ClaimResult, claim, STORE } from './claim';
+import { OwnerWatch } from './owners';
 import { type Batch, batch, type Entry, live, recordOf } from './record';
 
 export type { Claimed } from './claim';
@@ -54,13 +55,19 @@ export class DurableStore {
     private _fail: ((error: unknown) => void) | undefined,
     /** With `share`: this tab's role, read at each claim (what it may take, claim.ts). */
     private readonly _role?: () => Role | undefined,
-  ) {}
+  ) {
+    if (_role)
+      this._owners = new OwnerWatch(
+        `lifeline-persist:${name}`,
+        () => _role() === 'leader',
+        () => this.onGone?.(),
+      );
+  }
 
   /** The leader's claims wait for live owners to go: then this is called (to claim again). */
   onGone: (() => void) | undefined;
-  /** Ends the waits on owner locks (at close). */
-  private readonly _watching = new AbortController();
-  private readonly _watched = new Set<string>();
+  /** With `share`: the owners the leader waits for (owners.ts). */
+  private readonly _owners: OwnerWatch | undefined;
 
   /**
    * Opens the database, takes this instance's lock and claims what instances that are gone
@@ -118,29 +125,9 @@ export class DurableStore {
     const role = this._role?.();
     return await navigator.locks.request(lock, () =>
       claim(db, lock, this._owner, role, (name) => {
-        if (role === 'leader') this._watch(name);
+        if (role === 'leader') this._owners?._watch(name);
       }),
     );
-  }
-
-  /**
-   * Waits for the owner lock `name` to be free (its instance gone; one wait per lock), then
-   * calls `onGone`. The grant is released at once, and the request settles only after that,
-   * so the claim that follows finds it free. `close` ends every wait (aborted: ignored).
-   */
-  private _watch(name: string): void {
-    const watched = this._watched;
-    if (watched.has(name)) return;
-    watched.add(name);
-    navigator.locks
-      .request(name, { signal: this._watching.signal }, () => {})
-      .then(
-        () => {
-          watched.delete(name);
-          this.onGone?.();
-        },
-        () => {},
-      );
   }
 
   /**
@@ -214,7 +201,7 @@ export class DurableStore {
     this._db?.close();
     this._db = undefined;
     this._kept = [];
-    this._watching.abort();
+    this._owners?._close();
     this._release?.();
   }
 
@@ -254,11 +241,15 @@ export class DurableStore {
     this._batch = undefined;
     const dirty = this._writes;
     this._writes = [];
+    let added = false;
     for (const b of dirty) {
       b._dirty = false;
       if (b._gone > 0) b._items = b._items.filter(live);
       b._gone = b._next = 0; // every item left is live: the oldest kept one is from 0 on
-      if (b._items.length > 0) b.k ??= [this._t, this._owner, ++this._n];
+      if (b._items.length > 0 && !b.k) {
+        b.k = [this._t, this._owner, ++this._n];
+        added = true;
+      }
     }
     const db = this._db;
     // Failed or closed: memory only from here. Nothing to write: no transaction.
@@ -278,9 +269,11 @@ export class DurableStore {
         this._tx = tx;
         write(tx.objectStore(STORE));
       } catch (error) {
-        this._failNow(error);
+        return this._failNow(error);
       }
     }
+    // A leader that claimed before this instance began learns of it here (owners.ts).
+    if (added) this._owners?._wrote(`lifeline-persist:${this.name}:${this._owner}`);
   }
 
   private _failNow(error: unknown): void {
