@@ -274,6 +274,7 @@ const SMALL_ENTRY_PARTS: Part[] = [
   {
     name: 'the option checks',
     stubs: {
+      // The defaults stay (as in options.ts), so only the checks are priced.
       'options.ts': `const RECONNECT = { initialDelay: 1000, maxDelay: 30000, factor: 2, jitter: 'full', maxAttempts: Infinity, resetAfter: 5000 };
 const QUEUE = { maxMessages: 1000, maxBytes: 1048576, maxAge: Infinity, overflow: 'drop-oldest' };
 const DEFAULTS = { binaryType: 'blob', autoConnect: true, connectTimeout: 10000, reconnect: RECONNECT, reconnectEnabled: true, queue: QUEUE, network: true, wake: true };
