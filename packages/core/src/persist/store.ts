@@ -56,13 +56,17 @@ export class DurableStore {
     /** With `share`: this tab's role, read at each claim (what it may take, claim.ts). */
     private readonly _role?: () => Role | undefined,
   ) {
+    this._lock = `lifeline-persist:${name}`;
     if (_role)
       this._owners = new OwnerWatch(
-        `lifeline-persist:${name}`,
+        this._lock,
         () => _role() === 'leader',
         () => this.onGone?.(),
       );
   }
+
+  /** `lifeline-persist:<name>`: the database, the claim lock, and each owner lock's prefix. */
+  private readonly _lock: string;
 
   /** The leader's claims wait for live owners to go: then this is called (to claim again). */
   onGone: (() => void) | undefined;
@@ -77,7 +81,7 @@ export class DurableStore {
     let db: IDBDatabase | undefined;
     try {
       const locks = navigator.locks;
-      const lock = `lifeline-persist:${this.name}`;
+      const lock = this._lock;
       // Held for the life of this instance: to other tabs it means "these entries are taken".
       await new Promise<void>((granted, reject) => {
         locks
@@ -121,7 +125,7 @@ export class DurableStore {
 
   /** Claims under the lock of the name, so two instances never take the same record. */
   private async _claim(db: IDBDatabase): Promise<ClaimResult> {
-    const lock = `lifeline-persist:${this.name}`;
+    const lock = this._lock;
     const role = this._role?.();
     return await navigator.locks.request(lock, () =>
       claim(db, lock, this._owner, role, (name) => {
@@ -273,7 +277,7 @@ export class DurableStore {
       }
     }
     // A leader that claimed before this instance began learns of it here (owners.ts).
-    if (added) this._owners?._wrote(`lifeline-persist:${this.name}:${this._owner}`);
+    if (added) this._owners?._wrote(`${this._lock}:${this._owner}`);
   }
 
   private _failNow(error: unknown): void {
