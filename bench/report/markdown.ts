@@ -269,7 +269,8 @@ ${renderTables(results, true)}
   websocket-ts and robust-websocket by swapping \`globalThis.WebSocket\` while they construct.
   The baseline is the fake transport with a plain \`onmessage\` handler. Messages are 64 B JSON
   envelopes. A receive sample times its messages in 2,000-message chunks (~3 ms); a send sample times 100
-  chunks of sends, each doubled until it lasts at least 2 ms. A sample is the mean cost per
+  chunks of sends, each doubled until it lasts at least 2 ms (and again, timing afresh, if a later one
+  runs under 1 ms once the JIT caught up). A sample is the mean cost per
   message over the chunks that took at most two clock steps (0.2 ms) longer than the fastest:
   a chunk that another process preempted, or a GC pause hit, only ever takes longer, so the
   figure does not depend on how busy the machine was (the median of longer chunks, used
