@@ -57,6 +57,8 @@ const steps = [
 let passed = 0;
 let failed = 0;
 const rows = [];
+/** Failed tests by step, repeated after the table so the tail of a CI log names them. */
+const failures = [];
 for (const step of steps) {
   if (only.length > 0 && !only.includes(step.name)) continue;
   console.log(`\n━━ ${step.name} ━━ ${step.command.slice(1).join(' ')}`);
@@ -74,10 +76,13 @@ for (const step of steps) {
     if (existsSync(file)) {
       const json = JSON.parse(readFileSync(file, 'utf8'));
       passed += json.numPassedTests;
-      // A suite that crashed before its tests ran still counts as one failure.
-      const stepFailed = json.numFailedTests + (ok || json.numFailedTests > 0 ? 0 : 1);
+      const lines = failedTests(step.name, json);
+      // A file that failed outside its tests (a hook, its import) counts as one failure, and so
+      // does a suite that crashed before writing any.
+      const stepFailed = Math.max(lines.length, json.numFailedTests, ok ? 0 : 1);
       failed += stepFailed;
       detail = `${json.numPassedTests} passed, ${stepFailed} failed, ${json.numPendingTests} skipped`;
+      failures.push(...(lines.length > 0 ? lines : ok ? [] : [`- ${step.name}: ${detail}`]));
     } else {
       failed += 1;
       detail = `no report (${detail})`;
@@ -90,11 +95,41 @@ for (const step of steps) {
   rows.push({ step: step.name, result: ok ? 'PASS' : 'FAIL', detail, seconds });
 }
 
+/** One line per failed test (or per file that failed outside a test), with its first error line. */
+function failedTests(step, json) {
+  const lines = [];
+  const firstLine = (text) =>
+    String(text ?? '')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim()
+      .slice(0, 300) ?? '';
+  for (const file of json.testResults ?? []) {
+    const path = String(file.name).replace(root, '');
+    const tests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of tests) {
+      lines.push(`- ${step}: ${path} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    }
+    if (tests.length === 0 && file.status === 'failed') {
+      const why = firstLine(file.message) || 'failed outside its tests (a hook or its import)';
+      lines.push(`- ${step}: ${path}: ${why}`);
+    }
+  }
+  return lines;
+}
+
 console.log('\nstep         result  seconds  detail');
 for (const row of rows) {
   console.log(
     `${row.step.padEnd(12)} ${row.result.padEnd(7)} ${row.seconds.padStart(7)}  ${row.detail}`,
   );
+}
+if (failures.length > 0) {
+  console.log('\nfailed tests (the full output is above, under each step)');
+  for (const line of failures.slice(0, 20)) console.log(line);
+  if (failures.length > 20) console.log(`… and ${failures.length - 20} more`);
 }
 const summary = `${passed} passed, ${failed} failed`;
 writeFileSync(join(reports, 'summary.txt'), `${summary}\n`);
